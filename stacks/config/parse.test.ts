@@ -1,0 +1,227 @@
+import path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, it } from "vitest";
+import { readStackConfig } from "../../tools/plan/stack-file";
+import { decodeConfigValue } from "./load";
+import { type RawStackConfig, type StackConfig, parseStackConfig } from "./parse";
+import { ConfigError, formatProblem } from "./problems";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+/** The checked-in dev stack's config, decoded as the Pulumi runtime hands it to the program. */
+function devValues(): Record<string, unknown> {
+  const source = readStackConfig(ROOT, "dev");
+  return Object.fromEntries(
+    Object.entries(source.config).map(([key, text]) => [key.replace(/^armature:/, ""), decodeConfigValue(text)]),
+  );
+}
+
+type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests edit free-form config
+
+function parseWith(edit: (values: Values) => void, options: { stack?: string; secretKeys?: string[] } = {}): StackConfig {
+  const values = structuredClone(devValues());
+  edit(values);
+  const raw: RawStackConfig = { values, secretKeys: new Set(options.secretKeys ?? []) };
+  return parseStackConfig(options.stack ?? "dev", raw);
+}
+
+function problemsOf(edit: (values: Values) => void, options?: { stack?: string; secretKeys?: string[] }): string[] {
+  try {
+    parseWith(edit, options);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map(formatProblem);
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+function asProd(values: Values): void {
+  values["environment"] = "prod";
+  values["deletionProtection"] = true;
+  values["alertWebhookUrl"] = "https://hooks.example.com/T000/B000";
+}
+
+describe("stack config: the dev stack", () => {
+  it("parses into typed config with defaults applied", () => {
+    const config = parseWith(() => {});
+    expect(config.environment).toBe("dev");
+    expect(config.tenants.map((tenant) => tenant.id)).toEqual(["acme", "globex"]);
+    expect(config.clusters.services.releaseChannel).toBe("REGULAR");
+    expect(config.kafka.topics.every((topic) => topic.replication === 3)).toBe(true);
+    expect(config.secrets).toEqual({});
+  });
+
+  it("reads a declared secret as a secret output, never as plain text", async () => {
+    const config = parseWith((values) => (values["alertWebhookUrl"] = "https://hooks.example.com/x"), { secretKeys: ["alertWebhookUrl"] });
+    expect(config.secrets.alertWebhookUrl).toBeDefined();
+    expect(await pulumi.isSecret(config.secrets.alertWebhookUrl!)).toBe(true);
+  });
+});
+
+describe("stack config: bad values are rejected naming the key path, the value and the expectation", () => {
+  const cases: { name: string; edit: (values: Values) => void; stack?: string; secretKeys?: string[]; expected: RegExp }[] = [
+    {
+      name: "overlapping CIDR ranges",
+      edit: (v) => (v["network"].pods = "10.10.0.0/16"),
+      expected: /^armature:network\.pods: found "10\.10\.0\.0\/16", expected a range that does not overlap armature:network\.nodes \(10\.10\.0\.0\/20\)$/,
+    },
+    {
+      name: "a malformed CIDR",
+      edit: (v) => (v["network"].services = "10.20.0.0/33"),
+      expected: /^armature:network\.services: found "10\.20\.0\.0\/33", expected an IPv4 CIDR block/,
+    },
+    {
+      name: "an unknown tenant tier",
+      edit: (v) => (v["tenants"][1].tier = "platinum"),
+      expected: /^armature:tenants\[1\]\.tier: found "platinum", expected one of "starter", "standard", "premium"$/,
+    },
+    {
+      name: "a duplicate tenant id",
+      edit: (v) => (v["tenants"][1].id = "acme"),
+      expected: /^armature:tenants\[1\]\.id: found "acme", expected a tenant id not already used by armature:tenants\[0\]$/,
+    },
+    {
+      name: "a prod stack with deletion protection off",
+      edit: (v) => {
+        asProd(v);
+        v["deletionProtection"] = false;
+      },
+      stack: "prod",
+      secretKeys: ["alertWebhookUrl"],
+      expected: /^armature:deletionProtection: found false, expected true in prod/,
+    },
+    {
+      name: "a missing secret that prod requires",
+      edit: (v) => {
+        asProd(v);
+        delete v["alertWebhookUrl"];
+      },
+      stack: "prod",
+      expected: /^armature:alertWebhookUrl: found nothing \(the key is missing\), expected a secret .*pulumi config set --secret armature:alertWebhookUrl/,
+    },
+    {
+      name: "a secret key set in plain text (its value is not echoed)",
+      edit: (v) => (v["alertWebhookUrl"] = "https://hooks.example.com/leak"),
+      expected: /^armature:alertWebhookUrl: found a plain-text value \(not shown\), expected a secret/,
+    },
+    {
+      name: "a credential-looking key in plain config (its value is not echoed)",
+      edit: (v) => (v["postgres"].adminPassword = "hunter2"),
+      expected: /^armature:postgres\.adminPassword: found a plain-text value that looks like a credential \(not shown\)/,
+    },
+    {
+      name: "a misspelt top-level key",
+      edit: (v) => {
+        v["netwrok"] = v["network"];
+      },
+      expected: /^armature:netwrok: found an unknown key, expected one of .*network.* \(did you mean "network"\?\)$/,
+    },
+    {
+      name: "an unknown nested key",
+      edit: (v) => (v["redis"].tlsMode = "off"),
+      expected: /^armature:redis\.tlsMode: found an unknown key, expected one of tier, memorySizeGb, version$/,
+    },
+    {
+      name: "a missing required key",
+      edit: (v) => delete v["gcp"],
+      expected: /^armature:gcp: found nothing \(the key is missing\), expected a value of type object$/,
+    },
+    {
+      name: "a value of the wrong type",
+      edit: (v) => (v["redis"].memorySizeGb = "two"),
+      expected: /^armature:redis\.memorySizeGb: found "two", expected a whole number from 1 to 300$/,
+    },
+    {
+      name: "a node pool whose minimum exceeds its maximum",
+      edit: (v) => (v["clusters"].services.spotPool.minNodesPerZone = 9),
+      expected: /^armature:clusters\.services\.spotPool\.minNodesPerZone: found 9, expected at most maxNodesPerZone \(5\)$/,
+    },
+    {
+      name: "an unpinned image",
+      edit: (v) => (v["apps"].releases.green.flags = "latest"),
+      expected: /^armature:apps\.releases\.green\.flags: found "latest", expected a pinned image tag/,
+    },
+    {
+      name: "an active colour that is not blue or green",
+      edit: (v) => (v["apps"].activeColour = "red"),
+      expected: /^armature:apps\.activeColour: found "red", expected one of "blue", "green"$/,
+    },
+    {
+      name: "a Kafka topic name outside <domain>.<entity>.v<N>",
+      edit: (v) => (v["kafka"].topics[0].name = "ServiceChanges"),
+      expected: /^armature:kafka\.topics\[0\]\.name: found "ServiceChanges", expected a topic name <domain>\.<entity>\.v<N>/,
+    },
+    {
+      name: "a prod Kafka topic with replication 1",
+      edit: (v) => {
+        asProd(v);
+        v["kafka"].topics[1].replication = 1;
+      },
+      stack: "prod",
+      secretKeys: ["alertWebhookUrl"],
+      expected: /^armature:kafka\.topics\[1\]\.replication: found 1, expected 3 or more in prod/,
+    },
+    {
+      name: "a duplicate organisation branch inside a tenant",
+      edit: (v) => (v["tenants"][0].branches[0].children[1].id = "eu"),
+      expected: /^armature:tenants\[0\]\.branches\[0\]\.children\[1\]\.id: found "eu", expected a branch id unique within tenant acme$/,
+    },
+    {
+      name: "a public range allowed to reach the control plane",
+      edit: (v) => (v["network"].masterAuthorizedCidrs = ["0.0.0.0/0"]),
+      expected: /^armature:network\.masterAuthorizedCidrs\[0\]: found "0\.0\.0\.0\/0", expected a private \(RFC 1918\) range/,
+    },
+    {
+      name: "a control-plane range that is not /28",
+      edit: (v) => (v["network"].servicesMaster = "172.16.0.0/24"),
+      expected: /^armature:network\.servicesMaster: found "172\.16\.0\.0\/24", expected a \/28 range/,
+    },
+    {
+      name: "the prod stack configured as another environment",
+      edit: () => {},
+      stack: "prod",
+      expected: /^armature:environment: found "dev", expected "prod" for the stack named prod$/,
+    },
+    {
+      name: "a pull-request stack whose ephemeral block names another PR",
+      edit: (v) => {
+        v["environment"] = "ephemeral";
+        v["ephemeral"] = { pullRequest: 41, ttlHours: 24 };
+      },
+      stack: "pr-42",
+      expected: /^armature:ephemeral\.pullRequest: found 41, expected 42, from the stack name pr-42$/,
+    },
+    {
+      name: "a bad GCP region",
+      edit: (v) => (v["gcp"].region = "Europe West"),
+      expected: /^armature:gcp\.region: found "Europe West", expected a GCP region such as europe-west1$/,
+    },
+  ];
+
+  it.each(cases)("$name", ({ edit, stack, secretKeys, expected }) => {
+    const problems = problemsOf(edit, { ...(stack ? { stack } : {}), ...(secretKeys ? { secretKeys } : {}) });
+    expect(problems.some((line) => expected.test(line)), `got:\n${problems.join("\n")}`).toBe(true);
+  });
+
+  it("never echoes the text of a plain-text secret or credential", () => {
+    const problems = problemsOf((v) => {
+      v["alertWebhookUrl"] = "https://hooks.example.com/SECRET-TEXT";
+      v["redis"].authString = "SECRET-TEXT-2";
+    });
+    expect(problems.join("\n")).not.toMatch(/SECRET-TEXT/);
+  });
+
+  it("reports every problem at once, not just the first", () => {
+    const problems = problemsOf((v) => {
+      v["redis"].memorySizeGb = 0;
+      v["tenants"][0].tier = "gold";
+      v["apps"].activeColour = "red";
+    });
+    expect(problems).toHaveLength(3);
+  });
+
+  it("accepts a valid prod stack", () => {
+    const config = parseWith(asProd, { stack: "prod", secretKeys: ["alertWebhookUrl"] });
+    expect(config.environment).toBe("prod");
+  });
+});

@@ -1,0 +1,217 @@
+/**
+ * The shape of an Armature stack's config: every `armature:*` key in `Pulumi.<stack>.yaml`.
+ *
+ * Each custom message is phrased as the *expectation* ("an IPv4 CIDR block such as ..."), because
+ * issues.ts renders every problem as `<key path>: found <value>, expected <message>`.
+ * Rules that relate several keys to each other live in rules.ts.
+ */
+import { z } from "zod";
+import { parseCidr } from "./cidr";
+
+export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
+export const COLOURS = ["blue", "green"] as const;
+export const TENANT_TIERS = ["starter", "standard", "premium"] as const;
+export const APP_NAMES = ["discovery", "flags", "health", "migrator", "worker"] as const;
+export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
+export const WORKER_PLACEMENTS = ["separate-cluster", "services-cluster-pool"] as const;
+
+export type Environment = (typeof ENVIRONMENTS)[number];
+export type Colour = (typeof COLOURS)[number];
+export type TenantTier = (typeof TENANT_TIERS)[number];
+export type AppName = (typeof APP_NAMES)[number];
+
+const cidr = z
+  .string({ error: "an IPv4 CIDR block such as 10.0.0.0/16" })
+  .refine((value) => parseCidr(value) !== undefined, {
+    error: "an IPv4 CIDR block such as 10.0.0.0/16 (a network address with a prefix of 0-32)",
+  });
+
+/** GCP label values: lowercase letters, digits, '_' and '-', at most 63 characters. */
+const labelValue = z
+  .string({ error: "a GCP label value (lowercase letters, digits, '_' or '-')" })
+  .regex(/^[a-z0-9_-]{1,63}$/, { error: "a GCP label value (lowercase letters, digits, '_' or '-', 1-63 chars)" });
+
+/** Lowercase DNS-label ids: they become namespace, service-account and database names. */
+const resourceId = (what: string, maxLength: number) =>
+  z
+    .string({ error: `${what}: lowercase letters, digits and '-'` })
+    .regex(new RegExp(`^[a-z][a-z0-9-]{0,${maxLength - 2}}[a-z0-9]$`), {
+      error: `${what}: 2-${maxLength} lowercase letters, digits and '-', starting with a letter`,
+    });
+
+const int = (min: number, max: number) =>
+  z.number({ error: `a whole number from ${min} to ${max}` }).int({ error: `a whole number from ${min} to ${max}` })
+    .min(min, { error: `a whole number from ${min} to ${max}` })
+    .max(max, { error: `a whole number from ${min} to ${max}` });
+
+const gcp = z.strictObject({
+  project: z
+    .string({ error: "a GCP project id" })
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: "a GCP project id (6-30 lowercase letters, digits or '-')" }),
+  region: z
+    .string({ error: "a GCP region such as europe-west1" })
+    .regex(/^[a-z]+-[a-z]+\d{1,2}$/, { error: "a GCP region such as europe-west1" }),
+});
+
+const owner = z.strictObject({
+  team: labelValue,
+  costCentre: labelValue.optional(),
+});
+
+const network = z.strictObject({
+  nodes: cidr,
+  pods: cidr,
+  services: cidr,
+  workerNodes: cidr.optional(),
+  workerPods: cidr.optional(),
+  workerServices: cidr.optional(),
+  proxyOnly: cidr,
+  privateServiceAccess: cidr,
+  servicesMaster: cidr,
+  workersMaster: cidr.optional(),
+  /** Who may reach the private control planes besides the nodes themselves (VPN, CI runners). */
+  masterAuthorizedCidrs: z.array(cidr).default([]),
+});
+
+const nodePool = z.strictObject({
+  machineType: z
+    .string({ error: "a GCE machine type such as e2-standard-4" })
+    .regex(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, { error: "a GCE machine type such as e2-standard-4" }),
+  minNodesPerZone: int(0, 100),
+  maxNodesPerZone: int(1, 100),
+  diskSizeGb: int(20, 2000).default(100),
+});
+
+const clusters = z.strictObject({
+  services: z.strictObject({
+    releaseChannel: z.enum(RELEASE_CHANNELS).default("REGULAR"),
+    onDemandPool: nodePool,
+    spotPool: nodePool,
+  }),
+  workers: z.strictObject({
+    placement: z.enum(WORKER_PLACEMENTS).default("separate-cluster"),
+    releaseChannel: z.enum(RELEASE_CHANNELS).default("REGULAR"),
+    spotPool: nodePool,
+    onDemandPool: nodePool.optional(),
+  }),
+});
+
+const postgres = z.strictObject({
+  version: z
+    .string({ error: "a Cloud SQL Postgres version such as POSTGRES_17" })
+    .regex(/^POSTGRES_1[4-8]$/, { error: "a Cloud SQL Postgres version from POSTGRES_14 to POSTGRES_18" }),
+  tier: z
+    .string({ error: "a Cloud SQL tier such as db-custom-2-8192" })
+    .regex(/^db-(custom-\d+-\d+|perf-optimized-N-\d+|g1-small|f1-micro)$/, {
+      error: "a Cloud SQL tier such as db-custom-2-8192",
+    }),
+  diskSizeGb: int(10, 65536),
+  availability: z.enum(["REGIONAL", "ZONAL"]).default("REGIONAL"),
+});
+
+const redis = z.strictObject({
+  tier: z.enum(["STANDARD_HA", "BASIC"]).default("STANDARD_HA"),
+  memorySizeGb: int(1, 300),
+  version: z
+    .string({ error: "a Memorystore version such as REDIS_7_2" })
+    .regex(/^REDIS_[67]_\d$/, { error: "a Memorystore version such as REDIS_7_2" }),
+});
+
+/** `<domain>.<entity>.v<N>`, the platform's topic naming rule. */
+export const TOPIC_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9]\d*$/;
+
+const kafkaTopic = z.strictObject({
+  name: z
+    .string({ error: "a topic name <domain>.<entity>.v<N>" })
+    .regex(TOPIC_NAME, { error: "a topic name <domain>.<entity>.v<N> such as discovery.service.v1" }),
+  partitions: int(1, 1000),
+  replication: int(1, 5).default(3),
+  retentionHours: int(1, 24 * 365),
+});
+
+const kafka = z.strictObject({
+  vcpuCount: int(3, 1000),
+  memoryGb: int(3, 8000),
+  topics: z.array(kafkaTopic).default([]),
+});
+
+const vault = z.strictObject({
+  replicas: int(3, 7),
+  chartVersion: z
+    .string({ error: "a Helm chart version such as 0.31.0" })
+    .regex(/^\d+\.\d+\.\d+$/, { error: "a Helm chart version such as 0.31.0" }),
+});
+
+export interface OrgBranch {
+  id: string;
+  name?: string | undefined;
+  children?: OrgBranch[] | undefined;
+}
+
+const orgBranch: z.ZodType<OrgBranch> = z.strictObject({
+  id: resourceId("a branch id", 30),
+  name: z.string().min(1).optional(),
+  get children() {
+    return z.array(orgBranch).optional();
+  },
+});
+
+const tenant = z.strictObject({
+  /** Becomes part of GCP service-account ids (max 30 chars with a prefix), so it stays short. */
+  id: resourceId("a tenant id", 20),
+  displayName: z.string({ error: "a display name" }).min(1, { error: "a non-empty display name" }),
+  tier: z.enum(TENANT_TIERS, { error: `a tenant tier: one of ${TENANT_TIERS.join(", ")}` }),
+  team: labelValue.optional(),
+  branches: z.array(orgBranch).min(1, { error: "at least one organisation branch" }),
+});
+
+/** A pinned image reference: a tag (never `latest`) or a sha256 digest. */
+const imageVersion = z
+  .string({ error: "a pinned image tag such as 1.4.2, or a digest sha256:<64 hex>" })
+  .regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, {
+    error: "a pinned image tag such as 1.4.2, or a digest sha256:<64 hex>",
+  })
+  .refine((value) => value !== "latest", { error: "a pinned image tag such as 1.4.2 ('latest' is not pinned)" });
+
+const appVersions = z.strictObject(
+  Object.fromEntries(APP_NAMES.map((app) => [app, imageVersion])) as Record<AppName, typeof imageVersion>,
+);
+
+const apps = z.strictObject({
+  registry: z
+    .string({ error: "an image registry path such as europe-west1-docker.pkg.dev/my-project/platform" })
+    .regex(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/, {
+      error: "an image registry path such as europe-west1-docker.pkg.dev/my-project/platform",
+    }),
+  activeColour: z.enum(COLOURS, { error: "the colour that receives traffic: blue or green" }),
+  releases: z.strictObject({ blue: appVersions, green: appVersions }),
+});
+
+const ephemeral = z.strictObject({
+  pullRequest: int(1, 10_000_000),
+  ttlHours: int(1, 24 * 14),
+});
+
+/** Plain (non-secret) keys. Secret keys are declared in secrets.ts and never parsed here. */
+export const stackConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS, { error: `an environment: one of ${ENVIRONMENTS.join(", ")}` }),
+  gcp,
+  owner,
+  deletionProtection: z.boolean({ error: "true or false" }),
+  network,
+  clusters,
+  postgres,
+  redis,
+  kafka,
+  vault,
+  tenants: z.array(tenant).min(1, { error: "at least one tenant" }),
+  apps,
+  ephemeral: ephemeral.optional(),
+});
+
+export type PlainStackConfig = z.infer<typeof stackConfigSchema>;
+export type NetworkConfig = PlainStackConfig["network"];
+export type NodePoolConfig = z.infer<typeof nodePool>;
+export type TenantConfig = PlainStackConfig["tenants"][number];
+export type KafkaTopicConfig = z.infer<typeof kafkaTopic>;
+export type AppVersions = z.infer<typeof appVersions>;

@@ -1,0 +1,19 @@
+/** Errors the plan reports as one line each, with the exit code that tells CI what went wrong. */
+
+export const EXIT = {
+  ok: 0,
+  /** Bad config, an unreadable stack file, or the program failed. */
+  configOrProgram: 1,
+  /** Bad command line: unknown flag, bad stack name, no such stack. */
+  usage: 2,
+  /** The plan ran, and at least one mandatory policy is violated. */
+  mandatoryViolation: 3,
+} as const;
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export class StackFileError extends Error {
+  override readonly name = "StackFileError";
+}
