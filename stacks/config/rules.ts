@@ -2,7 +2,7 @@
  * Rules that relate several config keys to each other, or to the stack name. They run after the
  * schema has accepted every key, so they can rely on the types.
  */
-import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
 

@@ -6,7 +6,7 @@
  * Rules that relate several keys to each other live in rules.ts.
  */
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../../components/shared/cidr";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
 export const COLOURS = ["blue", "green"] as const;
