@@ -57,3 +57,10 @@ export async function useMockRuntime(project = "armature", stack = "test"): Prom
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply((value) => resolve(value)));
 }
+
+/** The plain value inside a registered input when it went over the wire as a Pulumi secret, else undefined. */
+export function secretInput(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return undefined;
+  const wire = value as Record<string, unknown>;
+  return wire[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig ? wire["value"] : undefined;
+}
