@@ -6,6 +6,7 @@
  * Rules that relate several keys to each other live in rules.ts.
  */
 import { z } from "zod";
+import { TOPIC_NAME } from "../../components/kafka/topic-name";
 import { parseCidr } from "../../components/shared/cidr";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
@@ -117,8 +118,7 @@ const redis = z.strictObject({
     .regex(/^REDIS_[67]_\d$/, { error: "a Memorystore version such as REDIS_7_2" }),
 });
 
-/** `<domain>.<entity>.v<N>`, the platform's topic naming rule. */
-export const TOPIC_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9]\d*$/;
+export { TOPIC_NAME };
 
 const kafkaTopic = z.strictObject({
   name: z
