@@ -11,6 +11,8 @@ export interface RegisteredResource {
   readonly name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read provider inputs of every shape
   readonly inputs: Record<string, any>;
+  /** Provider reference ("<urn>::<id>") when the resource names one explicitly. */
+  readonly provider: string | undefined;
 }
 
 /** Exported by @pulumi/pulumi at runtime, but marked internal in its typings. */
@@ -31,7 +33,7 @@ export async function useMockRuntime(project = "armature", stack = "test"): Prom
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        resources.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
         return { id: `${args.name}-id`, state: { ...(args.inputs as Record<string, unknown>), ...mockOutputs(args) } };
       },
       call: (args) => mockCall(args),
