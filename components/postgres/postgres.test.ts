@@ -3,11 +3,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type MockRuntime, secretInput, useMockRuntime, valueOf } from "../shared/mock-runtime";
 import { PostgresInstance, type PostgresInstanceArgs } from "./postgres";
 
+/** Stands in for the network's private services access connection. */
+class Peering extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:Peering", name, {});
+  }
+}
+
 let mocks: MockRuntime;
 let peering: pulumi.Resource;
 beforeAll(async () => {
   mocks = await useMockRuntime();
-  peering = new pulumi.CustomResource("test:index:Peering", "psa", {});
+  peering = new Peering("psa");
 });
 
 const INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";

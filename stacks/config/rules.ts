@@ -96,11 +96,16 @@ function nodePoolProblems(config: PlainStackConfig): ConfigProblem[] {
     [["clusters", "workers", "spotPool"], config.clusters.workers.spotPool],
     [["clusters", "workers", "onDemandPool"], config.clusters.workers.onDemandPool],
   ];
-  return pools.flatMap(([path, pool]) =>
+  const problems = pools.flatMap(([path, pool]) =>
     pool && pool.minNodesPerZone > pool.maxNodesPerZone
       ? [problem([...path, "minNodesPerZone"], pool.minNodesPerZone, `at most maxNodesPerZone (${pool.maxNodesPerZone})`)]
       : [],
   );
+  const workerSpot = config.clusters.workers.spotPool;
+  if (workerSpot.minNodesPerZone !== 0) {
+    problems.push(problem(["clusters", "workers", "spotPool", "minNodesPerZone"], workerSpot.minNodesPerZone, "0 (worker capacity scales from zero, so an idle stack costs nothing)"));
+  }
+  return problems;
 }
 
 function tenantProblems(config: PlainStackConfig): ConfigProblem[] {

@@ -127,6 +127,10 @@ const kafkaTopic = z.strictObject({
   partitions: int(1, 1000),
   replication: int(1, 5).default(3),
   retentionHours: int(1, 24 * 365),
+  /** Platform apps that write to the topic; each gets a Kafka ACL for exactly that. */
+  producers: z.array(z.enum(APP_NAMES)).default([]),
+  /** Platform apps that read the topic (from consumer groups named after themselves). */
+  consumers: z.array(z.enum(APP_NAMES)).default([]),
 });
 
 const kafka = z.strictObject({
