@@ -125,7 +125,7 @@ describe("the dev plan", () => {
 
   it("labels every labelable resource with team, tenant and environment", () => {
     const labelled = document.resources.flatMap((resource) => {
-      const inputs = resource.inputs as Record<string, any>;
+      const inputs = resource.inputs as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- provider inputs of every shape
       const labels = inputs["labels"] ?? inputs["resourceLabels"] ?? inputs["settings"]?.userLabels ?? inputs["nodeConfig"]?.resourceLabels;
       return resource.type.startsWith("gcp:") && labels !== undefined ? [[resource, labels] as const] : [];
     });

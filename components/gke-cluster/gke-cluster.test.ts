@@ -57,7 +57,7 @@ describe("GkeCluster", () => {
     const account = mocks.named("gcp:serviceaccount/account:Account", "defaults-nodes").inputs;
     expect(account.accountId).toBe("armature-test-defaults-nodes");
     const roles = mocks.ofType("gcp:projects/iAMMember:IAMMember").filter((member) => member.name.startsWith("defaults-nodes-"));
-    expect(roles.map((member) => member.inputs.role).sort()).toEqual(["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
+    expect(roles.map((member) => String(member.inputs.role)).sort()).toEqual(["roles/artifactregistry.reader", "roles/container.defaultNodeServiceAccount"]);
     expect(cluster.nodeConfig.serviceAccount).toBe("armature-test-defaults-nodes@mock-project.iam.gserviceaccount.com");
   });
 

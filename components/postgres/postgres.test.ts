@@ -119,7 +119,7 @@ describe("PostgresInstance.addDatabase", () => {
       type: "CLOUD_IAM_SERVICE_ACCOUNT",
     });
     const grants = mocks.ofType("gcp:projects/iAMMember:IAMMember").filter((member) => member.name.startsWith("discovery-iam-"));
-    expect(grants.map((grant) => grant.inputs.role).sort()).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
+    expect(grants.map((grant) => String(grant.inputs.role)).sort()).toEqual(["roles/cloudsql.client", "roles/cloudsql.instanceUser"]);
     expect(grants[0]?.inputs.condition.expression).toMatch(/^resource\.name == "projects\/my-project\/instances\/armature-test-apps-[0-9a-f]{8}"$/);
 
     expect(await pulumi.isSecret(discovery.password)).toBe(true);

@@ -24,10 +24,12 @@ const args = (overrides: Partial<VaultArgs> = {}): VaultArgs => ({
   ...overrides,
 });
 
+type Values = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- Helm values are free-form
+
 /** Helm values arrive as the chart sees them. */
-async function valuesOf(name: string): Promise<Record<string, any>> {
+async function valuesOf(name: string): Promise<Values> {
   await mocks.settle();
-  return mocks.named(RELEASE, name).inputs.values;
+  return mocks.named(RELEASE, name).inputs.values as Values;
 }
 
 describe("Vault", () => {
@@ -58,7 +60,7 @@ describe("Vault", () => {
     const email = "armature-test-unseal-unseal@mock-project.iam.gserviceaccount.com";
     expect(await valueOf(vault.serviceAccountEmail)).toBe(email);
     const grants = mocks.ofType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").filter((grant) => grant.name.startsWith("unseal-"));
-    expect(grants.map((grant) => grant.inputs.role).sort()).toEqual(["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"]);
+    expect(grants.map((grant) => String(grant.inputs.role)).sort()).toEqual(["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"]);
     expect(grants.every((grant) => grant.inputs.member === `serviceAccount:${email}`)).toBe(true);
     expect(mocks.named("gcp:serviceaccount/iAMMember:IAMMember", "unseal-workload-identity").inputs).toMatchObject({
       role: "roles/iam.workloadIdentityUser",
