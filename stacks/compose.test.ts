@@ -111,6 +111,20 @@ describe("the dev plan", () => {
     expect(analyzedOf(one("gcp:sql/databaseInstance:DatabaseInstance", "postgres")).provider).toMatch(new RegExp(`^${escape(gcpProvider.urn)}::`));
   });
 
+  it("creates nothing inside the components before the Google APIs are enabled", () => {
+    const apis = ofType("gcp:projects/service:Service").map((api) => api.urn);
+    expect(apis.length).toBeGreaterThan(0);
+    for (const [type, name] of [
+      ["gcp:compute/network:Network", "platform"],
+      ["gcp:container/cluster:Cluster", "services"],
+      ["gcp:managedkafka/cluster:Cluster", "kafka"],
+      ["gcp:kms/keyRing:KeyRing", "vault-unseal"],
+      ["gcp:serviceaccount/account:Account", "app-discovery"],
+    ] as const) {
+      expect(analyzedOf(one(type, name)).dependencies, `${type} ${name}`).toEqual(expect.arrayContaining(apis));
+    }
+  });
+
   it("keeps secrets secret: no generated password, AUTH string or key appears in the plan JSON", () => {
     expect(generatedSecrets.length).toBeGreaterThanOrEqual(5);
     const text = JSON.stringify(document);

@@ -5,7 +5,7 @@
  * composition (tenants, apps) can wire onto them.
  */
 import type * as gcp from "@pulumi/gcp";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GkeCluster } from "../components/gke-cluster/gke-cluster";
 import type { NodePoolSpec } from "../components/gke-cluster/node-pool";
 import { KafkaCluster } from "../components/kafka/kafka";
@@ -44,7 +44,7 @@ export function composeInfrastructure(
   apis: readonly pulumi.Resource[],
 ): Infrastructure {
   const namePrefix = `armature-${labels["stack"] ?? config.stack}`;
-  const opts: pulumi.ComponentResourceOptions = { providers: [gcpProvider], dependsOn: [...apis] };
+  const opts: pulumi.ComponentResourceOptions = { providers: [gcpProvider], transformations: [afterApis(apis)] };
   const { project, region } = config.gcp;
   const { network: ranges, clusters } = config;
   const separateWorkers = clusters.workers.placement === "separate-cluster";
@@ -168,6 +168,15 @@ export function composeInfrastructure(
   }, opts);
 
   return { namePrefix, identities, network, services, workers, postgres, databases, redis, kafka, vault };
+}
+
+/**
+ * Every resource inside the components waits for the Google APIs to be enabled, so a fresh project
+ * works on the first `pulumi up`. A component's own dependsOn does not reach its children;
+ * transformations do.
+ */
+function afterApis(apis: readonly pulumi.Resource[]): pulumi.ResourceTransformation {
+  return ({ props, opts }) => ({ props, opts: pulumi.mergeOptions(opts, { dependsOn: [...apis] }) });
 }
 
 function pool(name: string, spec: NodePoolConfig, spot: boolean): NodePoolSpec {
