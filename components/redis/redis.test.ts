@@ -1,20 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type MockRuntime, useMockRuntime, valueOf } from "../shared/mock-runtime";
+import { type MockRuntime, StandInResource, useMockRuntime, valueOf } from "../shared/mock-runtime";
 import { Redis, type RedisArgs } from "./redis";
-
-/** Stands in for the network's private services access connection. */
-class Peering extends pulumi.CustomResource {
-  constructor(name: string) {
-    super("test:index:Peering", name, {});
-  }
-}
 
 let mocks: MockRuntime;
 let peering: pulumi.Resource;
 beforeAll(async () => {
   mocks = await useMockRuntime();
-  peering = new Peering("psa");
+  peering = new StandInResource("psa");
 });
 
 const INSTANCE = "gcp:redis/instance:Instance";

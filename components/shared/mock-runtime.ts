@@ -66,3 +66,10 @@ export function secretInput(value: unknown): unknown {
   const wire = value as Record<string, unknown>;
   return wire[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig ? wire["value"] : undefined;
 }
+
+/** A custom resource standing in for one a component depends on (e.g. the private services access peering). */
+export class StandInResource extends pulumi.CustomResource {
+  constructor(name: string) {
+    super("test:index:StandIn", name, {});
+  }
+}
