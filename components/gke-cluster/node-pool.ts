@@ -69,7 +69,7 @@ export function createNodePool(resourceName: string, spec: NodePoolSpec, context
     name: spec.name,
     cluster: context.cluster.name,
     location: context.location,
-    initialNodeCount: spec.minNodesPerZone,
+    // No initialNodeCount: it forces a new pool whenever it changes; the autoscaler sizes the pool.
     autoscaling: { minNodeCount: spec.minNodesPerZone, maxNodeCount: spec.maxNodesPerZone, locationPolicy: spot ? "ANY" : "BALANCED" },
     management: { autoRepair: true, autoUpgrade: true },
     upgradeSettings: { strategy: "SURGE", maxSurge: spec.maxSurge ?? 1, maxUnavailable: spec.maxUnavailable ?? 0 },
