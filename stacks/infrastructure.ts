@@ -173,7 +173,7 @@ export function composeInfrastructure(
 /**
  * Every resource inside the components waits for the Google APIs to be enabled, so a fresh project
  * works on the first `pulumi up`. A component's own dependsOn does not reach its children;
- * transformations do.
+ * transformations do, and they run in the SDK, so the offline plan's mock runtime applies them too.
  */
 function afterApis(apis: readonly pulumi.Resource[]): pulumi.ResourceTransformation {
   return ({ props, opts }) => ({ props, opts: pulumi.mergeOptions(opts, { dependsOn: [...apis] }) });
