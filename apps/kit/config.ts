@@ -6,7 +6,8 @@ import { z } from "zod";
 
 /** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
 export const kitConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65_535).default(8080),
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   HOST: z.string().min(1).default("0.0.0.0"),
   SERVICE_VERSION: z.string().min(1).default("dev"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),

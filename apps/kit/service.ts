@@ -150,6 +150,12 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     otelContext.with(trace.setSpan(otelContext.active(), span), () => runInScope(scope, done));
   });
 
+  // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere
+  // and the server can finish closing as soon as in-flight requests are done.
+  app.addHook("onSend", async (_request, reply) => {
+    if (health.draining) reply.header("connection", "close");
+  });
+
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     const status = reply.statusCode;

@@ -39,6 +39,7 @@ export function setupFixture(kit: ServiceKit<KitConfig & z.infer<typeof fixtureC
   app.get("/context", { schema: { response: { 200: z.object({ context: z.record(z.string(), z.unknown()) }) } } }, () => ({ context: { ...currentContext() } }));
 
   app.get("/slow", { schema: { querystring: z.strictObject({ ms: z.coerce.number().int().min(0).max(10_000) }) } }, async (request) => {
+    log().info("slow request started");
     await new Promise((resolve) => setTimeout(resolve, request.query.ms));
     return { waited: request.query.ms };
   });

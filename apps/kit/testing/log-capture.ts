@@ -31,7 +31,7 @@ export function captureLogs(): LogCapture {
   };
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 ajv.addSchema(contextSchema);
 const validateLine = ajv.compile(logLineSchema);
