@@ -58,7 +58,7 @@ export interface ServiceKit<C> {
   http(options: HttpClientOptions): HttpClient;
   addCheck(check: HealthCheck): void;
   /** Runs on shutdown after the server stopped accepting and in-flight requests finished (last added runs first). */
-  onShutdown(close: () => Promise<unknown> | unknown): void;
+  onShutdown(close: () => unknown): void;
 }
 
 export interface ServiceOptions<S extends z.ZodObject> {
@@ -94,10 +94,11 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   const tracing = createTracing({ service: options.name, version: config.SERVICE_VERSION, otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, exporter: options.spanExporter });
   const metrics = createMetrics(options.name);
   const health: HealthState = { checks: [], draining: false, started: false };
-  const closers: Array<() => Promise<unknown> | unknown> = [];
+  const closers: Array<() => unknown> = [];
 
+  const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: baseLogger,
     // The kit logs each request itself, in the log-line schema (see onResponse below).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,

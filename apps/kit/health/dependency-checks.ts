@@ -22,7 +22,7 @@ export function redisCheck(redis: Redis, timeoutMs: number, componentId = "redis
     timeoutMs,
     run: async () => {
       const answer = await redis.ping();
-      if (answer !== "PONG") throw new Error(`PING answered ${answer}`);
+      if (String(answer) !== "PONG") throw new Error(`PING answered ${String(answer)}`);
     },
   };
 }

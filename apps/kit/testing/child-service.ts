@@ -17,7 +17,7 @@ export function startChildService(modulePath: string, env: Record<string, string
   const lines: Record<string, unknown>[] = [];
   const stderr: string[] = [];
   const waiters = new Set<() => void>();
-  createInterface({ input: child.stdout! }).on("line", (text) => {
+  createInterface({ input: child.stdout }).on("line", (text) => {
     try {
       lines.push(JSON.parse(text) as Record<string, unknown>);
     } catch {
@@ -25,7 +25,7 @@ export function startChildService(modulePath: string, env: Record<string, string
     }
     for (const wake of waiters) wake();
   });
-  createInterface({ input: child.stderr! }).on("line", (text) => stderr.push(text));
+  createInterface({ input: child.stderr }).on("line", (text) => stderr.push(text));
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")));
   return {
     process: child,
