@@ -8,7 +8,7 @@ import type { Service } from "../kit/index";
 import { runInScope } from "../kit/invocation-scope";
 import { log } from "../kit/logger";
 import { trace } from "@opentelemetry/api";
-import { applyDiscoveryMigrationsTemporarily } from "./db/apply-migrations.temporary";
+import { migrateToLatest } from "../migrator/src";
 import { DiscoveryClient } from "./sdk/index";
 import { actorHeader, startDiscovery } from "./testing";
 
@@ -35,7 +35,7 @@ describe("discovery", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase("discovery");
-    await applyDiscoveryMigrationsTemporarily(database.url);
+    await migrateToLatest({ databaseUrl: database.url, database: "discovery" });
     port = await freePort();
     await start();
   });
