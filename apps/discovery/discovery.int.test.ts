@@ -53,18 +53,18 @@ describe("discovery", () => {
     expect(second.status).toBe(200);
     expect(((await second.json()) as { revision: number }).revision).toBe(2);
 
-    const { entries } = (await (await fetch(`${base}/v1/services/billing/audit`)).json()) as { entries: Array<Record<string, any>> };
-    expect(entries.map((entry) => [entry.action, entry.actor])).toEqual([["update", "bob"], ["create", "alice"]]);
+    const { entries } = (await (await fetch(`${base}/v1/services/billing/audit`)).json()) as { entries: Array<Record<string, unknown>> };
+    expect(entries.map((entry) => [entry["action"], entry["actor"]])).toEqual([["update", "bob"], ["create", "alice"]]);
     expect(entries[0]!.before).toMatchObject({ version: "1.0.0" });
     expect(entries[0]!.after).toMatchObject({ version: "1.1.0" });
     expect(entries[1]!.before).toBeNull();
-    expect(Date.parse(entries[0]!.at)).not.toBeNaN();
+    expect(Date.parse(String(entries[0]!.at))).not.toBeNaN();
     expect(entries[0]!.invocationId).toEqual(expect.any(String));
 
     const removed = await fetch(`${base}/v1/services/billing`, { method: "DELETE", headers: actorHeader("carol") });
     expect(removed.status).toBe(204);
     expect((await fetch(`${base}/v1/services/billing`)).status).toBe(404);
-    const after = (await (await fetch(`${base}/v1/services/billing/audit?limit=1`)).json()) as { entries: Array<Record<string, any>> };
+    const after = (await (await fetch(`${base}/v1/services/billing/audit?limit=1`)).json()) as { entries: Array<Record<string, unknown>> };
     expect(after.entries[0]).toMatchObject({ action: "delete", actor: "carol", after: null });
   });
 

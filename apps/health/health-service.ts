@@ -49,14 +49,14 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
 
   async function probe(): Promise<HealthDocument> {
     const checks = [...platformChecks];
-    const listing: HealthCheck = { key: "discovery:services", componentType: "component", timeoutMs, run: async () => ({ observedValue: services.length, observedUnit: "services" }) };
+    const listing: HealthCheck = { key: "discovery:services", componentType: "component", timeoutMs, run: () => Promise.resolve({ observedValue: services.length, observedUnit: "services" }) };
     let services: Awaited<ReturnType<DiscoveryClient["list"]>> = [];
     if (discovery) {
       try {
         services = await discovery.list();
         checks.push(listing, ...endpointChecks(services, config.SERVICE_PROBE_PATH, timeoutMs));
       } catch (error) {
-        checks.push({ ...listing, run: () => Promise.reject(error as Error) });
+        checks.push({ ...listing, run: () => Promise.reject(error instanceof Error ? error : new Error(String(error))) });
       }
     }
     const document = await runChecks(checks, meta);

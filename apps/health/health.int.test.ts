@@ -53,7 +53,7 @@ describe("health service", () => {
     for (const key of ["postgres:responseTime", "redis:responseTime", "kafka:responseTime", "fixture:readiness"]) expect(body.checks[key][0].status, key).not.toBe("fail");
     expect(body.checks["ghost:readiness"][0]).toMatchObject({ status: "fail", componentType: "service", output: expect.any(String) });
     expect(body.checks["discovery:services"][0].observedValue).toBe(2);
-    for (const results of Object.values(body.checks) as Array<Array<{ time: string }>>) expect(Date.parse(results[0]!.time)).not.toBeNaN();
+    for (const results of Object.values<Array<{ time: string }>>(body.checks)) expect(Date.parse(results[0]!.time)).not.toBeNaN();
     // One registered service is down, so the platform fails (and says so with 503 for external monitors).
     expect(body.status).toBe("fail");
     expect(response.statusCode).toBe(503);

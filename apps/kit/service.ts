@@ -12,7 +12,7 @@ import type { Redis } from "ioredis";
 import type { Admin } from "kafkajs";
 import type pg from "pg";
 import type { DestinationStream, Logger } from "pino";
-import type { z } from "zod";
+import { z } from "zod";
 import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
 import { createKafka, createPostgresPool, createRedis } from "./dependencies";
 import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
@@ -109,6 +109,11 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // A route that declares no query parameters accepts none: unknown parameters are a 400, not ignored.
+  app.addHook("onRoute", (route) => {
+    route.schema ??= {};
+    route.schema.querystring ??= z.strictObject({});
+  });
   app.decorateRequest("invocation", null);
   app.decorateRequest("serverSpan", null);
   installErrorHandlers(app);
