@@ -1,7 +1,7 @@
 /** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type App, currentContext, problemSchema, sendProblem } from "../kit/index";
+import { type App, currentContext, problemSchema, requireActor, sendProblem } from "../kit/index";
 import type { RegistryCache } from "./registry-cache";
 import type { Actor, RegistryStore } from "./registry-store";
 import {
@@ -27,18 +27,10 @@ const nameParams = z.strictObject({ name: serviceNameSchema });
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
 
-/** Changes are audited with who made them: the actor of the invocation context. */
+/** Changes are audited with who made them: the actor of the invocation context (else a 401). */
 function actorOf(reply: FastifyReply): Actor | undefined {
-  const context = currentContext();
-  if (!context?.actor) {
-    sendProblem(reply, {
-      status: 401,
-      code: "actor_required",
-      detail: "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
-      invocationId: context?.invocationId,
-    });
-    return undefined;
-  }
+  const context = requireActor(reply);
+  if (!context) return undefined;
   const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
   return { actor, invocationId: context.invocationId, traceId: context.traceId };
 }
