@@ -1,7 +1,8 @@
 /**
  * Cron expressions, time-zone aware (croner): five fields (minute precision) or six (seconds
  * first). Ticks are computed in the schedule's IANA time zone, so "0 2 * * *" in Europe/Paris is
- * 02:00 Paris time in winter and in summer; a tick that a DST change skips does not fire.
+ * 02:00 Paris time in winter and in summer. A tick inside the spring-forward gap fires once just after
+ * the gap; a tick in the repeated autumn hour fires once.
  */
 import { Cron } from "croner";
 

@@ -51,16 +51,21 @@ export function testJobs(pool: pg.Pool): JobDefinition[] {
     },
   });
 
-  /** Fails its first `failures` attempts, then succeeds. */
+  /** Fails its first `failures` executions (counted in test_steps, across redrives), then succeeds. */
   const flaky = defineJob({
     id: "test.flaky",
     description: "Fails a given number of times, then succeeds.",
     params: z.strictObject({ failures: z.number().int().min(0).max(10), key: z.string().default("") }),
     retry: { maxAttempts: 3, initialDelayMs: 50, factor: 2, maxDelayMs: 1000 },
-    run(ctx) {
-      ctx.log.warn("attempting", { attempt: ctx.attempt });
-      if (ctx.attempt <= ctx.params.failures) return Promise.reject(new Error(`planned failure ${ctx.attempt}`));
-      return Promise.resolve({ succeededOnAttempt: ctx.attempt });
+    async run(ctx) {
+      const { rows } = await pool.query<{ n: number }>(
+        "insert into test_steps (run_id, step, attempt, pid) select $1, count(*), $2, $3 from test_steps where run_id = $1 returning step + 1 as n",
+        [ctx.runId, ctx.attempt, process.pid],
+      );
+      const execution = rows[0]!.n;
+      ctx.log.warn("attempting", { attempt: ctx.attempt, execution });
+      if (execution <= ctx.params.failures) throw new Error(`planned failure ${execution}`);
+      return { succeededOnAttempt: ctx.attempt, execution };
     },
   });
 
