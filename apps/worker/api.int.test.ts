@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from "../../tools/test-services
 import { captureLogs, type LogCapture, logLineProblems } from "../kit/testing/log-capture";
 import { badInputCases, fuzzRequests, operationsOf } from "../kit/testing/openapi-fuzz";
 import { createWorkerAgent } from "./runtime/index";
-import { FAST, type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, queueSnapshot, settled } from "./testing/harness";
+import { FAST, type Json, type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, queueSnapshot, settled } from "./testing/harness";
 import { testJobs } from "./testing/test-jobs";
 
 const BODY_LIMIT = 16_384;
@@ -42,9 +42,9 @@ describe("worker API", () => {
   });
 
   it("lists the jobs with their parameter schemas, timeouts and retry policies", async () => {
-    const { jobs } = (await inject("GET", "/v1/jobs")).json<{ jobs: Array<Record<string, any>> }>();
-    expect(jobs.map((job) => job["id"])).toEqual(["test.exclusive", "test.counter", "test.flaky", "test.refuses", "test.slow"]);
-    const counter = (await inject("GET", "/v1/jobs/test.counter")).json<Record<string, any>>();
+    const { jobs } = (await inject("GET", "/v1/jobs")).json<{ jobs: Array<{ id: string }> }>();
+    expect(jobs.map((job) => job.id)).toEqual(["test.exclusive", "test.counter", "test.flaky", "test.refuses", "test.slow"]);
+    const counter = (await inject("GET", "/v1/jobs/test.counter")).json<Json>();
     expect(counter).toMatchObject({ timeoutMs: 60_000, resumable: true, retry: { maxAttempts: 3, initialDelayMs: 0, factor: 2, maxDelayMs: 60_000 } });
     expect(counter["paramsSchema"]).toMatchObject({ type: "object", required: ["steps", "stepMs"], additionalProperties: false });
   });
@@ -53,12 +53,12 @@ describe("worker API", () => {
     const trigger = await inject("POST", "/v1/jobs/test.counter/runs", { params: { steps: 5, stepMs: 20 } }, actorHeaders("alice", { tenant: "acme", invocationId: "cli-7f3a" }));
     expect(trigger.statusCode).toBe(202);
     const triggerInvocation = trigger.headers["x-armature-invocation-id"] as string;
-    const { runId, run } = trigger.json<{ runId: string; run: Record<string, any> }>();
+    const { runId, run } = trigger.json<{ runId: string; run: Json }>();
     expect(trigger.headers["location"]).toBe(`/v1/runs/${runId}`);
     expect(run["context"]).toMatchObject({ invocationId: triggerInvocation, parentInvocationId: "cli-7f3a", tenant: "acme", actor: { id: "alice", type: "user" } });
     await settled(pool);
 
-    const detail = (await inject("GET", `/v1/runs/${runId}`)).json<Record<string, any>>();
+    const detail = (await inject("GET", `/v1/runs/${runId}`)).json<Json>();
     expect(detail).toMatchObject({ state: "succeeded", attempt: 1, progress: { done: 5, of: 5 }, checkpoint: { done: 5 }, result: { counted: 5 }, lease: null, lastError: null });
     expect(detail["attempts"]).toMatchObject([{ number: 1, agent: "api-agent", outcome: "succeeded" }]);
     expect(detail["triggers"]).toMatchObject([{ source: "api", outcome: "enqueued", context: { tenant: "acme", actor: { id: "alice" } } }]);
@@ -72,7 +72,7 @@ describe("worker API", () => {
       expect(logLineProblems(line)).toEqual([]);
     }
     // ...and what it logged at info and above is in the run's history.
-    const { lines } = (await inject("GET", `/v1/runs/${runId}/logs`)).json<{ lines: Array<Record<string, any>> }>();
+    const { lines } = (await inject("GET", `/v1/runs/${runId}/logs`)).json<{ lines: Array<Json> }>();
     expect(lines).toMatchObject([{ attempt: 1, level: "info", msg: "counted", data: { steps: 5, resumedFrom: 0 } }]);
 
     const history = (await inject("GET", "/v1/runs?jobId=test.counter&state=succeeded")).json<{ runs: Array<{ id: string }> }>();

@@ -2,7 +2,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tools/test-services/fixtures";
-import { type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, startTestAgent } from "./testing/harness";
+import { type Json, type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, startTestAgent } from "./testing/harness";
 
 describe("retries and the dead-letter state", () => {
   let database: TestDatabase;
@@ -11,10 +11,10 @@ describe("retries and the dead-letter state", () => {
 
   const post = async (url: string, body?: unknown) => {
     const response = await agent.service.app.inject({ method: "POST", url, headers: { "content-type": "application/json", ...actorHeaders("ops") }, payload: JSON.stringify(body ?? {}) });
-    return { status: response.statusCode, body: response.json<Record<string, any>>() };
+    return { status: response.statusCode, body: response.json<Json>() };
   };
   const trigger = async (jobId: string, params: Record<string, unknown>) => (await post(`/v1/jobs/${jobId}/runs`, { params })).body["runId"] as string;
-  const detail = async (runId: string) => (await agent.service.app.inject({ method: "GET", url: `/v1/runs/${runId}` })).json<Record<string, any>>();
+  const detail = async (runId: string) => (await agent.service.app.inject({ method: "GET", url: `/v1/runs/${runId}` })).json<Json>();
   const until = (runId: string, state: string) => eventually(`run ${runId} ${state}`, async () => ((await detail(runId))["state"] === state ? detail(runId) : undefined));
 
   beforeAll(async () => {

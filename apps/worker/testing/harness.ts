@@ -72,3 +72,6 @@ export async function queueSnapshot(pool: pg.Pool): Promise<Record<string, numbe
   );
   return rows[0]!;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read free-form JSON documents
+export type Json = Record<string, any>;
