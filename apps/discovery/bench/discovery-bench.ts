@@ -6,7 +6,7 @@
  *  3. push invalidation latency p50/p99 with 10 SDK clients (baseline: raw Redis pub/sub)
  *  4. cold start to ready of the bundled image entry point (baseline: a bare Node HTTP server)
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,6 +17,7 @@ import { freePort } from "../../../tools/test-services/free-port";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { startRedis } from "../../../tools/test-services/redis";
 import { createLogger } from "../../kit/logger";
+import { fmt, percentile, spawnNode, stop, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { DiscoveryClient } from "../sdk/index";
 import { actorHeader } from "../testing";
@@ -24,31 +25,6 @@ import { actorHeader } from "../testing";
 const ROOT = path.resolve(__dirname, "../../..");
 const BARE_SERVER = `const body = process.env.BODY; require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json; charset=utf-8" }); s.end(body); }).listen(Number(process.env.PORT), "127.0.0.1");`;
 const quietLogger = createLogger({ service: "bench", version: "0", level: "error", format: "json" });
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-
-async function waitForOk(url: string, everyMs = 2): Promise<void> {
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 async function requestsPerSecond(url: string): Promise<number> {
   const result = await autocannon({ url, connections: 32, duration: 8, pipelining: 1 });

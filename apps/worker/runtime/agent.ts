@@ -1,7 +1,9 @@
 /**
- * The agent loop: claim due runs up to the concurrency, run each as an Execution, renew their leases
- * every lease/3, and take back runs whose agent died (expired leases). Woken at once by Postgres
- * notifications and by finishing jobs; polls as a fallback.
+ * The agent: `concurrency` slots, each claiming one due run at a time and running it as an
+ * Execution (claims from several slots are in flight together, so short jobs do not queue behind
+ * one claim loop). Idle slots wait for a Postgres notification (one slot is woken per
+ * notification; a slot that found work wakes the next, since there may be more) or poll. Leases
+ * are renewed every lease/3, and runs whose agent died (expired leases) are taken back every poll.
  *
  * Shutdown (spot-friendly): drain() stops claiming at once; stop() lets running jobs finish until
  * the finish deadline, then aborts them with reason "shutdown" so they checkpoint and hand the run
@@ -13,7 +15,7 @@ import type { Logger } from "pino";
 import { Execution, type ExecutionDeps } from "./job-execution";
 import type { JobRegistry } from "./job-registry";
 import { retryDelayMs } from "./retry-policy";
-import type { ExpiredLease, ExpiryDecision, RunQueue } from "./run-queue";
+import type { ClaimedRun, ExpiredLease, ExpiryDecision, RunQueue } from "./run-queue";
 import { Sleeper } from "./sleeper";
 
 export interface AgentOptions extends ExecutionDeps {
@@ -44,11 +46,13 @@ export class Agent {
   private readonly queue: RunQueue;
   private readonly registry: JobRegistry;
   private draining = false;
-  private loop: Promise<void> | undefined;
+  private slots: Promise<void>[] = [];
   private heartbeat: NodeJS.Timeout | undefined;
+  private reaper: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
+  private reaping: Promise<void> | undefined;
   private lastRenewedAt = Date.now();
-  private lastReapAt = 0;
+  private claimFailures = 0;
 
   constructor(private readonly options: AgentOptions) {
     this.queue = options.queue;
@@ -64,81 +68,82 @@ export class Agent {
   }
 
   start(): void {
-    if (this.loop) return;
-    this.heartbeat = setInterval(() => void this.renew(), Math.max(50, Math.floor(this.options.leaseMs / 3)));
-    this.loop = this.claimLoop();
-    this.options.logger.info({ agent: this.id, jobs: this.registry.ids, concurrency: this.options.concurrency, leaseMs: this.options.leaseMs }, "worker agent started");
+    if (this.slots.length > 0) return;
+    const { leaseMs, pollMs, concurrency, logger } = this.options;
+    this.heartbeat = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
+    this.reaper = setInterval(() => void this.reap(), pollMs);
+    this.slots = Array.from({ length: concurrency }, () => this.slot());
+    logger.info({ agent: this.id, jobs: this.registry.ids, concurrency, leaseMs }, "worker agent started");
   }
 
   /** A notification: runs of `jobId` may be waiting ("*": anything may be). */
   wake(jobId: string): void {
-    if (jobId === "*" || this.registry.get(jobId)) this.sleeper.wake();
+    if (jobId === "*" || this.registry.get(jobId)) this.sleeper.wakeOne();
   }
 
   /** Stops claiming new runs, at once. */
   drain(): void {
     this.draining = true;
-    this.sleeper.wake();
+    clearInterval(this.reaper);
+    this.sleeper.wakeAll();
   }
 
   async stop(deadlines: StopDeadlines): Promise<void> {
     this.drain();
-    await this.loop;
     const { logger } = this.options;
-    const settled = () => Promise.all([...this.executions.values()].map((execution) => execution.done));
+    const settled = Promise.all(this.slots);
     if (this.executions.size > 0) {
       logger.info({ running: this.executions.size, finishWithinMs: deadlines.finishBy - Date.now() }, "draining: letting running jobs finish");
-      if (!(await within(settled(), deadlines.finishBy))) {
+      if (!(await within(settled, deadlines.finishBy))) {
         logger.warn({ running: this.executions.size }, "draining: jobs still running; asking them to checkpoint and hand back");
         for (const execution of this.executions.values()) execution.abort("shutdown", "the agent is shutting down: save a checkpoint and stop; another agent resumes the run");
-        if (!(await within(settled(), deadlines.handBackBy))) {
+        if (!(await within(settled, deadlines.handBackBy))) {
           logger.error({ runs: [...this.executions.keys()] }, "jobs ignored the shutdown: their leases expire and other agents retry them");
         }
       }
     }
+    await within(settled, deadlines.handBackBy);
     clearInterval(this.heartbeat);
-    await this.renewing;
+    await Promise.all([this.renewing, this.reaping]);
     logger.info({ agent: this.id }, "worker agent stopped");
   }
 
-  private async claimLoop(): Promise<void> {
-    const { concurrency, pollMs, leaseMs, agentId, logger } = this.options;
-    let failures = 0;
+  /** One slot: claim a run, run it, again; wait when there is nothing to do. */
+  private async slot(): Promise<void> {
+    const { pollMs, leaseMs, agentId, logger } = this.options;
     while (!this.draining) {
-      let more = false;
+      const mark = this.sleeper.mark;
+      let run: ClaimedRun | undefined;
       try {
-        if (Date.now() - this.lastReapAt >= pollMs) {
-          this.lastReapAt = Date.now();
-          await this.reap();
-        }
-        const free = concurrency - this.executions.size;
-        if (free > 0) {
-          const runs = await this.queue.claim(this.registry.ids, free, agentId, leaseMs);
-          for (const run of runs) this.startExecution(run);
-          more = runs.length === free;
-        }
-        failures = 0;
+        run = await this.queue.claim(this.registry.ids, agentId, leaseMs);
+        this.claimFailures = 0;
       } catch (error) {
-        if (failures++ % 20 === 0) logger.warn({ err: error }, "claiming runs failed; retrying");
+        if (this.claimFailures++ % 20 === 0) logger.warn({ err: error }, "claiming runs failed; retrying");
       }
-      if (!more) await this.sleeper.sleep(pollMs);
-    }
-  }
-
-  private startExecution(run: ConstructorParameters<typeof Execution>[0]): void {
-    const execution = new Execution(run, this.options);
-    this.executions.set(run.id, execution);
-    void execution.done.then(() => {
+      if (!run) {
+        await this.sleeper.sleep(pollMs, mark);
+        continue;
+      }
+      this.sleeper.wakeOne(); // there may be more
+      const execution = new Execution(run, this.options);
+      this.executions.set(run.id, execution);
+      await execution.done;
       this.executions.delete(run.id);
-      this.sleeper.wake();
-    });
+    }
   }
 
-  private async reap(): Promise<void> {
-    const reaped = await this.queue.reapExpired(this.registry.ids, (expired) => this.afterExpiry(expired));
-    for (const run of reaped) {
-      this.options.logger.warn({ runId: run.runId, jobId: run.jobId, agent: run.leaseOwner }, `took back run ${run.runId}: the lease of agent ${run.leaseOwner} expired`);
-    }
+  private reap(): Promise<void> {
+    this.reaping ??= this.queue
+      .reapExpired(this.registry.ids, (expired) => this.afterExpiry(expired))
+      .then((reaped) => {
+        for (const run of reaped) {
+          this.options.logger.warn({ runId: run.runId, jobId: run.jobId, agent: run.leaseOwner }, `took back run ${run.runId}: the lease of agent ${run.leaseOwner} expired`);
+        }
+        if (reaped.length > 0) this.sleeper.wakeOne();
+      })
+      .catch((error: unknown) => this.options.logger.warn({ err: error }, "taking back expired leases failed; retrying"))
+      .finally(() => (this.reaping = undefined));
+    return this.reaping;
   }
 
   /** An expired lease counts as a failed attempt (the job may be what killed its agent). */

@@ -147,45 +147,17 @@ export class RunQueue {
   }
 
   /**
-   * Claims up to `limit` due runs of `jobIds` whose job and parameters are not running anywhere,
-   * leases them to `agent` for `leaseMs` and opens an attempt for each. Two due runs with the same
-   * key are never claimed together (only the oldest of each key). Returns [] when another agent
-   * won a race for the same key (the unique index refused it): the caller just claims again.
+   * Claims the oldest due run of `jobIds` whose job and parameters are not running anywhere, leases
+   * it to `agent` for `leaseMs` and opens its attempt (armature_worker.claim_run, in the migration).
+   * Undefined when there is none, or when another agent won a race for the same key (the unique
+   * index refused it): the caller just claims again.
    */
-  async claim(jobIds: readonly string[], limit: number, agent: string, leaseMs: number): Promise<ClaimedRun[]> {
+  async claim(jobIds: readonly string[], agent: string, leaseMs: number): Promise<ClaimedRun | undefined> {
     try {
-      const { rows } = await sql<ClaimedRow>`
-        with candidates as (
-          select r.id, r.job_id, r.params_key, r.run_after, r.created_at
-          from armature_worker.runs r
-          where r.state in ('queued', 'retrying') and r.run_after <= now() and r.job_id = any(${jobIds}::text[])
-            and not exists (
-              select 1 from armature_worker.runs busy
-              where busy.job_id = r.job_id and busy.params_key = r.params_key and busy.state = 'running')
-          order by r.run_after, r.created_at
-          limit ${limit}
-          for update skip locked
-        ), firsts as (
-          select id from (
-            select id, row_number() over (partition by job_id, params_key order by run_after, created_at) as n from candidates
-          ) ranked where n = 1
-        ), claimed as (
-          update armature_worker.runs r set
-            state = 'running', attempts = r.attempts + 1, lease_owner = ${agent}, lease_token = gen_random_uuid(),
-            lease_expires_at = now() + ${leaseMs}::int * interval '1 millisecond',
-            started_at = coalesce(r.started_at, clock_timestamp()), updated_at = clock_timestamp()
-          from firsts where r.id = firsts.id
-          returning r.*
-        ), opened as (
-          insert into armature_worker.attempts (run_id, number, agent)
-          select id, attempts, ${agent} from claimed
-          returning id, run_id, started_at
-        )
-        select claimed.*, opened.id as attempt_id, opened.started_at as claimed_at
-        from claimed join opened on opened.run_id = claimed.id`.execute(this.db);
-      return rows.map(toClaimedRun);
+      const { rows } = await sql<ClaimedRow>`select * from armature_worker.claim_run(${jobIds}::text[], ${agent}, ${leaseMs}::int)`.execute(this.db);
+      return rows[0] && toClaimedRun(rows[0]);
     } catch (error) {
-      if ((error as { code?: string }).code === "23505") return [];
+      if ((error as { code?: string }).code === "23505") return undefined;
       throw error;
     }
   }

@@ -39,7 +39,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    this.sleeper.wake();
+    this.sleeper.wakeAll();
     await this.loop;
   }
 

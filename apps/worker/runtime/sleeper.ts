@@ -1,27 +1,39 @@
-/** A wait that something else can cut short (a wake-up notification, a job finishing, shutdown). */
+/**
+ * Where idle slots wait for work: woken one at a time (a notification, or a slot that just found
+ * work, since there may be more), or all at once (shutdown), or by their poll timer. A wake-up that
+ * comes while a slot is between looking for work and waiting is not lost: the generation tells it.
+ */
 export class Sleeper {
-  private waking: (() => void) | undefined;
-  private pending = false;
+  private readonly waiting: Array<() => void> = [];
+  private generation = 0;
 
-  /** Resolves after `ms`, or at once when wake() is called meanwhile (or was called since the last sleep). */
-  sleep(ms: number): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
+  /** Note before looking for work; pass to sleep() after finding none. */
+  get mark(): number {
+    return this.generation;
+  }
+
+  /** Resolves after `ms`, when woken, or at once if a wake-up came since `mark`. */
+  sleep(ms: number, mark = this.generation): Promise<void> {
+    if (mark !== this.generation) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.waking = undefined;
+        const index = this.waiting.indexOf(done);
+        if (index >= 0) this.waiting.splice(index, 1);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.waking = done;
+      this.waiting.push(done);
     });
   }
 
-  wake(): void {
-    if (this.waking) this.waking();
-    else this.pending = true;
+  wakeOne(): void {
+    this.generation++;
+    this.waiting[0]?.();
+  }
+
+  wakeAll(): void {
+    this.generation++;
+    for (const done of [...this.waiting]) done();
   }
 }

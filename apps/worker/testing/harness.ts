@@ -14,6 +14,9 @@ export const quiet = () => new Writable({ write: (_chunk, _encoding, done) => do
 export async function prepareWorkerDatabase(url: string): Promise<pg.Pool> {
   await migrateToLatest({ databaseUrl: url, database: "worker" });
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // pool.end() resolves before its sockets close; dropping the database right after terminates
+  // them, and a pool without an error listener would turn that into an uncaught exception.
+  pool.on("error", () => undefined);
   await pool.query(TEST_TABLES_SQL);
   return pool;
 }
@@ -65,8 +68,8 @@ export function settled(pool: pg.Pool, timeoutMs = 30_000): Promise<true> {
 }
 
 /** Counts of the rows a trigger could add: the queue must not change on bad input. */
-export async function queueSnapshot(pool: pg.Pool): Promise<Record<string, number>> {
-  const { rows } = await pool.query<Record<string, number>>(
+export async function queueSnapshot(pool: pg.Pool): Promise<{ runs: number; triggers: number; schedules: number }> {
+  const { rows } = await pool.query<{ runs: number; triggers: number; schedules: number }>(
     `select (select count(*)::int from armature_worker.runs) as runs, (select count(*)::int from armature_worker.triggers) as triggers,
             (select count(*)::int from armature_worker.schedules) as schedules`,
   );

@@ -39,8 +39,10 @@ create unique index runs_one_running on armature_worker.runs (job_id, params_key
 create unique index runs_one_queued on armature_worker.runs (job_id, params_key) where state = 'queued';
 create index runs_waiting on armature_worker.runs (run_after, created_at) where state in ('queued', 'retrying');
 create index runs_leases on armature_worker.runs (lease_expires_at) where state = 'running';
+-- History: everything newest first, per job, and the dead letters.
+create index runs_history on armature_worker.runs (created_at desc, id desc);
 create index runs_by_job on armature_worker.runs (job_id, created_at desc);
-create index runs_by_state on armature_worker.runs (state, created_at desc);
+create index runs_dead on armature_worker.runs (created_at desc) where state in ('dead', 'cancelled');
 
 -- Every execution attempt of a run: which agent, from when to when, how it ended.
 create table armature_worker.attempts (
@@ -102,3 +104,46 @@ create table armature_worker.run_logs (
   data    jsonb
 );
 create index run_logs_by_run on armature_worker.run_logs (run_id, id);
+
+-- Claims the oldest due run of one of job_ids whose job and parameters are not running anywhere,
+-- leases it to agent for lease_ms and opens its attempt. Returns no row when none is free.
+--
+-- The planner settings are pinned for this one statement: it must walk runs_waiting in order and
+-- stop at the first free run. A queue that was empty and suddenly holds thousands of runs has stale
+-- statistics, and the planner then prefers a bitmap scan that sorts (and checks) every waiting run
+-- on every claim; measured, that cut throughput by more than half until autovacuum's next analyze.
+-- The busy check is a correlated subquery (a probe of runs_one_running by key), not an anti-join
+-- that would scan that index, dead entries included.
+create function armature_worker.claim_run(job_ids text[], agent text, lease_ms integer)
+returns table (id uuid, job_id text, params jsonb, attempts integer, max_attempts integer, lease_token uuid,
+               checkpoint jsonb, context jsonb, created_at timestamptz, run_after timestamptz,
+               attempt_id bigint, claimed_at timestamptz)
+language sql
+set enable_bitmapscan = off
+set enable_sort = off
+as $$
+  with candidate as (
+    select r.id
+    from armature_worker.runs r
+    where r.state in ('queued', 'retrying') and r.run_after <= now() and r.job_id = any(job_ids)
+      and (select true from armature_worker.runs busy
+           where busy.job_id = r.job_id and busy.params_key = r.params_key and busy.state = 'running' limit 1) is null
+    order by r.run_after, r.created_at
+    limit 1
+    for update skip locked
+  ), claimed as (
+    update armature_worker.runs r set
+      state = 'running', attempts = r.attempts + 1, lease_owner = agent, lease_token = gen_random_uuid(),
+      lease_expires_at = now() + lease_ms * interval '1 millisecond',
+      started_at = coalesce(r.started_at, clock_timestamp()), updated_at = clock_timestamp()
+    from candidate where r.id = candidate.id
+    returning r.*
+  ), opened as (
+    insert into armature_worker.attempts (run_id, number, agent)
+    select claimed.id, claimed.attempts, agent from claimed
+    returning attempts.id, attempts.run_id, attempts.started_at
+  )
+  select claimed.id, claimed.job_id, claimed.params, claimed.attempts, claimed.max_attempts, claimed.lease_token,
+         claimed.checkpoint, claimed.context, claimed.created_at, claimed.run_after, opened.id, opened.started_at
+  from claimed join opened on opened.run_id = claimed.id
+$$;
