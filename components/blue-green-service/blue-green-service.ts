@@ -13,7 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
-import { DNS_LABEL, isPinnedImage, toLabelValue } from "../shared/kubernetes";
+import { DNS_LABEL, imageVersion, isPinnedImage, toLabelValue } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
 import { SERVICE_PORT, ServiceDeployment, type ServiceDeploymentArgs } from "../service-deployment/service-deployment";
 import { type SecretKeyRef, createMigrationJob } from "./migration-job";
@@ -117,7 +117,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         image: args.images[colour],
         labels: args.labels,
         podLabels: { [COLOUR_LABEL]: colour },
-        env: [...(args.env ?? []), { name: "ARMATURE_COLOUR", value: colour }],
+        env: [...(args.env ?? []), { name: "SERVICE_VERSION", value: imageVersion(args.images[colour]) }, { name: "ARMATURE_COLOUR", value: colour }],
       }, { parent: this, dependsOn: job ? [job] : [] });
     }
     this.colours = colours;
@@ -196,8 +196,7 @@ interface HttpRouteSpec {
 
 /** `<app>-<phase>-<colour>-<version>`: a new release is a new Job (Job templates are immutable). */
 export function jobName(app: string, phase: string, colour: Colour, image: string): string {
-  const version = image.includes("@sha256:") ? image.split("@sha256:")[1]!.slice(0, 12) : image.slice(image.lastIndexOf(":") + 1);
-  return toLabelValue(`${app}-${phase}-${colour}-${version.toLowerCase().replace(/[._]/g, "-")}`).toLowerCase();
+  return toLabelValue(`${app}-${phase}-${colour}-${imageVersion(image).toLowerCase().replace(/[._]/g, "-")}`).toLowerCase();
 }
 
 function validate(name: string, args: BlueGreenServiceArgs): void {

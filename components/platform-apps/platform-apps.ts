@@ -58,6 +58,11 @@ export interface PlatformAppsArgs {
   readonly redisUrl: pulumi.Output<string>;
   /** Kafka bootstrap address (host:port). */
   readonly kafkaBrokers: pulumi.Input<string>;
+  /**
+   * Each app answers on `<app>.<gatewayDomain>` at the Gateway. Default "platform.armature.internal";
+   * a private DNS zone must point `*.<gatewayDomain>` at the Gateway's address.
+   */
+  readonly gatewayDomain?: string;
   /** Default "gke-l7-rilb": an internal, regional Application Load Balancer (uses the proxy-only subnet). */
   readonly gatewayClassName?: string;
   /**
@@ -71,6 +76,7 @@ export const PLATFORM_NAMESPACE = "platform";
 export const GATEWAY_NAMESPACE = "gateway";
 export const WORKERS_NAMESPACE = "workers";
 export const GATEWAY_NAME = "platform";
+export const DEFAULT_GATEWAY_DOMAIN = "platform.armature.internal";
 export const GATEWAY_ACCESS_LABEL = "armature.dev/gateway-access";
 const REDIS_SECRET = "platform-redis";
 
@@ -150,6 +156,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         env: commonEnv(app),
         deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace) },
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
+        hostnames: [`${app}.${args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN}`],
         ...(databaseSecret
           ? {
               migrations: {

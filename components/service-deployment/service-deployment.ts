@@ -111,7 +111,8 @@ export class ServiceDeployment extends pulumi.ComponentResource {
     const replicas = args.replicas ?? 2;
     const port = args.port ?? KIT_PORT;
     const grace = args.terminationGracePeriodSeconds ?? 30;
-    const child = { parent: this };
+    // The component's dependsOn (e.g. a migration Job) holds back its objects too, not only itself.
+    const child = { parent: this, dependsOn: opts?.dependsOn };
     this.instance = instance;
     this.selectorLabels = { "app.kubernetes.io/name": args.app, "app.kubernetes.io/instance": instance };
     this.podLabels = { ...args.labels, ...args.podLabels, ...this.selectorLabels };
@@ -212,11 +213,16 @@ export class ServiceDeployment extends pulumi.ComponentResource {
               resource: { name: "cpu", target: { type: "Utilization", averageUtilization: (args.autoscaling || {}).targetCpuUtilization ?? 70 } },
             }],
           },
-        }, { parent: this, dependsOn: [this.deployment] })
+        }, { parent: this, dependsOn: [...dependencies(opts?.dependsOn), this.deployment] })
       : undefined;
 
     this.registerOutputs({ instance, selectorLabels: this.selectorLabels });
   }
+}
+
+function dependencies(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
+  if (dependsOn === undefined) return [];
+  return Array.isArray(dependsOn) ? [...(dependsOn as pulumi.Input<pulumi.Resource>[])] : [dependsOn as pulumi.Input<pulumi.Resource>];
 }
 
 function spread(topologyKey: string, whenUnsatisfiable: string, selector: Labels): k8s.types.input.core.v1.TopologySpreadConstraint {

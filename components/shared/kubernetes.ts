@@ -78,3 +78,9 @@ export function isPinnedImage(image: string): boolean {
 export function imageReference(registry: string, app: string, version: string): string {
   return version.startsWith("sha256:") ? `${registry}/${app}@${version}` : `${registry}/${app}:${version}`;
 }
+
+/** The version part of an image reference: the tag, or the digest's first 12 hex digits. */
+export function imageVersion(image: string): string {
+  const digest = image.split("@sha256:")[1];
+  return digest !== undefined ? digest.slice(0, 12) : image.slice(image.lastIndexOf(":") + 1);
+}

@@ -15,6 +15,8 @@ export interface VaultTlsArgs {
   readonly caValidityHours: number;
   readonly certificateValidityHours: number;
   readonly secretName: string;
+  /** Platform labels for the Secret. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface VaultTls {
@@ -65,7 +67,7 @@ export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.Cu
   }, opts);
 
   const secret = new k8s.core.v1.Secret(`${name}-tls`, {
-    metadata: { name: args.secretName, namespace: args.namespace },
+    metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
     type: "kubernetes.io/tls",
     stringData: {
       "tls.crt": pulumi.interpolate`${certificate.certPem}${ca.certPem}`,

@@ -129,6 +129,7 @@ export class Vault extends pulumi.ComponentResource {
       caValidityHours: args.caValidityHours ?? 5 * 8760,
       certificateValidityHours: args.certificateValidityHours ?? 8760,
       secretName: TLS_SECRET,
+      labels: args.labels,
     }, k8sChild);
     this.caCertificate = tlsMaterial.caCertificate;
 
