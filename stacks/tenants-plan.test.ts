@@ -2,6 +2,7 @@
  * Tenants in the real dev plan: each tenant's isolation objects, shown in the plan as people read it,
  * referring to that tenant alone; and a third tenant added as one config entry. Two plans, run once.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
 import { parse } from "yaml";
 import { readFileSync } from "node:fs";
 import path from "node:path";

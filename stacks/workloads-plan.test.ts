@@ -4,6 +4,7 @@
  * colour switch (a second plan with armature:apps.activeColour flipped) that changes only the
  * routes' weights and the active/preview Services' selectors (and, by design, the post-deploy Jobs).
  */
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzedResource } from "../tools/plan/analyzer";
 import { GATEWAY_API_VERSION, KUBERNETES_SCHEMA_VERSION, checkKubernetesSchemas } from "../tools/plan/kubernetes-schema";

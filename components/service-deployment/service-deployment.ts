@@ -213,16 +213,11 @@ export class ServiceDeployment extends pulumi.ComponentResource {
               resource: { name: "cpu", target: { type: "Utilization", averageUtilization: (args.autoscaling || {}).targetCpuUtilization ?? 70 } },
             }],
           },
-        }, { parent: this, dependsOn: [...dependencies(opts?.dependsOn), this.deployment] })
+        }, child)
       : undefined;
 
     this.registerOutputs({ instance, selectorLabels: this.selectorLabels });
   }
-}
-
-function dependencies(dependsOn: pulumi.ComponentResourceOptions["dependsOn"]): pulumi.Input<pulumi.Resource>[] {
-  if (dependsOn === undefined) return [];
-  return Array.isArray(dependsOn) ? [...(dependsOn as pulumi.Input<pulumi.Resource>[])] : [dependsOn as pulumi.Input<pulumi.Resource>];
 }
 
 function spread(topologyKey: string, whenUnsatisfiable: string, selector: Labels): k8s.types.input.core.v1.TopologySpreadConstraint {

@@ -28,7 +28,7 @@ describe("organisation branches", () => {
   // Any tree the config schema admits: ids of 2-30 characters, at most 6 deep.
   const branchId = fc.stringMatching(/^[a-z][a-z0-9-]{0,28}[a-z0-9]$/);
   const tree = fc.letrec<{ branch: OrgBranchSpec }>((tie) => ({
-    branch: fc.record({ id: branchId, children: fc.oneof({ maxDepth: 5, depthSize: "small" }, fc.constant([]), fc.array(tie("branch"), { maxLength: 3 })) }) as fc.Arbitrary<OrgBranchSpec>,
+    branch: fc.record({ id: branchId, children: fc.oneof({ maxDepth: 5, depthSize: "small" }, fc.constant([]), fc.array(tie("branch"), { maxLength: 3 })) }),
   })).branch;
   const uniqueIds = (root: OrgBranchSpec): boolean => {
     const ids: string[] = [];

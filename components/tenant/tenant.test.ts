@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
 import * as k8s from "@pulumi/kubernetes";
 import * as vault from "@pulumi/vault";
 import { beforeAll, describe, expect, it } from "vitest";

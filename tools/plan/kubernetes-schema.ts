@@ -72,7 +72,7 @@ export function checkKubernetesSchemas(resources: readonly AnalyzedResource[]): 
     });
   for (const resource of resources.filter((candidate) => candidate.type.startsWith("kubernetes:"))) {
     if (resource.type === "kubernetes:helm.sh/v3:Release") {
-      const chart = String(resource.inputs["chart"] ?? "");
+      const chart = typeof resource.inputs["chart"] === "string" ? resource.inputs["chart"] : "";
       const schemas = CHART_VALUE_SCHEMAS[chart];
       if (!schemas) {
         report(resource, `no schema known for the values of chart ${chart}`, "advisory");
