@@ -16,7 +16,7 @@ import { argChecker } from "../shared/arg-error";
 import { DNS_LABEL, imageVersion, isPinnedImage, toLabelValue } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
 import { SERVICE_PORT, ServiceDeployment, type ServiceDeploymentArgs } from "../service-deployment/service-deployment";
-import { type SecretKeyRef, createMigrationJob } from "./migration-job";
+import { type MigrationPhase, type SecretKeyRef, createMigrationJob } from "./migration-job";
 
 import { COLOURS, type Colour } from "./colours";
 
@@ -86,22 +86,22 @@ export class BlueGreenService extends pulumi.ComponentResource {
     const child = { parent: this };
     const appLabels = { ...args.labels, "app.kubernetes.io/name": args.app, "app.kubernetes.io/part-of": "armature" };
 
-    const preDeployJobs: Partial<Record<Colour, k8s.batch.v1.Job>> = {};
     const migrations = args.migrations;
+    const migrationJob = (resourceName: string, phase: MigrationPhase, colour: Colour, jobOpts: pulumi.CustomResourceOptions) =>
+      createMigrationJob(resourceName, {
+        namespace: args.namespace,
+        jobName: jobName(args.app, phase, colour, migrations!.images[colour]),
+        phase,
+        image: migrations!.images[colour],
+        database: migrations!.database,
+        databaseUrl: migrations!.databaseUrl,
+        labels: { ...args.labels, [COLOUR_LABEL]: colour },
+        serviceAccountName: migrations!.serviceAccountName,
+        deadlineSeconds: migrations!.deadlineSeconds,
+      }, jobOpts);
+    const preDeployJobs: Partial<Record<Colour, k8s.batch.v1.Job>> = {};
     if (migrations) {
-      for (const colour of COLOURS) {
-        preDeployJobs[colour] = createMigrationJob(`${name}-pre-${colour}`, {
-          namespace: args.namespace,
-          jobName: jobName(args.app, "pre", colour, migrations.images[colour]),
-          phase: "pre",
-          image: migrations.images[colour],
-          database: migrations.database,
-          databaseUrl: migrations.databaseUrl,
-          labels: { ...args.labels, [COLOUR_LABEL]: colour },
-          serviceAccountName: migrations.serviceAccountName,
-          deadlineSeconds: migrations.deadlineSeconds,
-        }, child);
-      }
+      for (const colour of COLOURS) preDeployJobs[colour] = migrationJob(`${name}-pre-${colour}`, "pre", colour, child);
     }
     this.preDeployJobs = preDeployJobs;
     const preJobs = Object.values(preDeployJobs);
@@ -167,17 +167,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
     }, beforeTraffic);
 
     this.postDeployJob = migrations
-      ? createMigrationJob(`${name}-post`, {
-          namespace: args.namespace,
-          jobName: jobName(args.app, "post", active, migrations.images[active]),
-          phase: "post",
-          image: migrations.images[active],
-          database: migrations.database,
-          databaseUrl: migrations.databaseUrl,
-          labels: { ...args.labels, [COLOUR_LABEL]: active },
-          serviceAccountName: migrations.serviceAccountName,
-          deadlineSeconds: migrations.deadlineSeconds,
-        }, { parent: this, dependsOn: [this.route, this.activeService, this.previewService] })
+      ? migrationJob(`${name}-post`, "post", active, { parent: this, dependsOn: [this.route, this.activeService, this.previewService] })
       : undefined;
 
     this.registerOutputs({ activeColour: active, activeService: args.app, previewService: `${args.app}-preview` });
