@@ -112,8 +112,8 @@ describe("each tenant in the dev plan", () => {
         `${id}-tenant  [gcp:serviceaccount/account:Account]`,
         `${id}-database  [gcp:sql/database:Database]`,
         `${id}-database  [gcp:sql/user:User]`,
-        `${id}-kafka-topics  [gcp:managedkafka/acl:Acl]`,
-        `${id}-kafka-groups  [gcp:managedkafka/acl:Acl]`,
+        `${id}-topics  [gcp:managedkafka/acl:Acl]`,
+        `${id}-groups  [gcp:managedkafka/acl:Acl]`,
         `${id}-secrets  [vault:index/policy:Policy]`,
         `${id}-data  [gcp:kms/cryptoKey:CryptoKey]`,
       ]) {

@@ -160,7 +160,7 @@ export class Tenant extends pulumi.ComponentResource {
     }, k8sChild);
 
     // Kafka: topics and consumer groups under "<id>." only.
-    args.kafka.grantTopicPrefix(`${name}-kafka`, { prefix: this.topicPrefix, principal: email }, { parent: this });
+    args.kafka.grantTopicPrefix(name, { prefix: this.topicPrefix, principal: email }, { parent: this });
 
     // Vault: a KV v2 mount of its own, a policy for it alone, and a login role for the tenant's service account.
     const vaultChild = { parent: this, provider: args.vault.provider };
