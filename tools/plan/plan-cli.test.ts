@@ -52,6 +52,16 @@ describe.concurrent("npm run plan", { timeout: 60_000 }, () => {
     expect(document.summary.byType["pulumi:providers:gcp"]).toBe(1);
   });
 
+  it("prints the whole JSON document into a slow pipe (no cut-off at the pipe buffer)", async () => {
+    const reader = `${JSON.stringify(process.execPath)} -e "setTimeout(() => process.stdin.pipe(process.stdout), 1500)"`;
+    const command = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(CLI)} dev --json | ${reader}`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile("sh", ["-c", command], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, out) => (error ? reject(new Error(error.message)) : resolve(out)));
+    });
+    expect(stdout.length).toBeGreaterThan(65_536);
+    expect((JSON.parse(stdout) as PlanDocument).stack).toBe("dev");
+  });
+
   it("prints a readable tree with counts per type", async () => {
     const { code, stdout } = await plan("dev");
     expect(code).toBe(0);

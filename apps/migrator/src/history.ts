@@ -1,0 +1,95 @@
+/**
+ * The history of applied steps, in the migrated database itself: schema `armature_migrator`, table
+ * `history`, one row per applied (version, phase) with the checksum of the file that was applied.
+ * A rolled-back post step loses its row. The same schema holds the time-partition specs.
+ */
+import type pg from "pg";
+
+export const migratorSchema = "armature_migrator";
+export const historyTable = `${migratorSchema}.history`;
+
+export type AppliedPhase = "pre" | "post";
+
+export interface HistoryRow {
+  readonly database: string;
+  readonly version: number;
+  readonly name: string;
+  readonly phase: AppliedPhase;
+  readonly checksum: string;
+  readonly runId: string;
+  readonly appliedAt: Date;
+}
+
+export interface NewHistoryRow {
+  readonly database: string;
+  readonly version: number;
+  readonly name: string;
+  readonly phase: AppliedPhase;
+  readonly checksum: string;
+  readonly runId: string;
+  readonly durationMs: number;
+}
+
+const createStatements = [
+  `CREATE SCHEMA IF NOT EXISTS ${migratorSchema}`,
+  `CREATE TABLE IF NOT EXISTS ${historyTable} (
+     database    text        NOT NULL,
+     version     integer     NOT NULL,
+     name        text        NOT NULL,
+     phase       text        NOT NULL CHECK (phase IN ('pre', 'post')),
+     checksum    text        NOT NULL,
+     run_id      uuid        NOT NULL,
+     applied_at  timestamptz NOT NULL DEFAULT now(),
+     duration_ms integer     NOT NULL,
+     applied_by  text        NOT NULL DEFAULT current_user,
+     PRIMARY KEY (version, phase)
+   )`,
+  `CREATE TABLE IF NOT EXISTS ${migratorSchema}.time_partitions (
+     table_name text    PRIMARY KEY,
+     period     text    NOT NULL CHECK (period IN ('day', 'week', 'month')),
+     premake    integer NOT NULL,
+     retain     integer NOT NULL
+   )`,
+];
+
+/** Creates the history schema and tables when missing (call while holding the migration lock). */
+export async function ensureHistory(client: pg.ClientBase): Promise<void> {
+  const { rows } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [historyTable]);
+  if (rows[0]?.present) return;
+  for (const statement of createStatements) await client.query(statement);
+}
+
+/** Applied steps, oldest version first; empty when the database was never migrated. */
+export async function readHistory(client: pg.ClientBase): Promise<HistoryRow[]> {
+  const { rows: exists } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [historyTable]);
+  if (!exists[0]?.present) return [];
+  const { rows } = await client.query<{
+    database: string;
+    version: number;
+    name: string;
+    phase: AppliedPhase;
+    checksum: string;
+    run_id: string;
+    applied_at: Date;
+  }>(`SELECT database, version, name, phase, checksum, run_id, applied_at FROM ${historyTable} ORDER BY version, phase DESC`);
+  return rows.map((row) => ({
+    database: row.database,
+    version: row.version,
+    name: row.name,
+    phase: row.phase,
+    checksum: row.checksum,
+    runId: row.run_id,
+    appliedAt: row.applied_at,
+  }));
+}
+
+export async function recordApplied(client: pg.ClientBase, row: NewHistoryRow): Promise<void> {
+  await client.query(
+    `INSERT INTO ${historyTable} (database, version, name, phase, checksum, run_id, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [row.database, row.version, row.name, row.phase, row.checksum, row.runId, row.durationMs],
+  );
+}
+
+export async function forgetPost(client: pg.ClientBase, version: number): Promise<void> {
+  await client.query(`DELETE FROM ${historyTable} WHERE version = $1 AND phase = 'post'`, [version]);
+}
