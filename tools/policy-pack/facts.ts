@@ -4,11 +4,10 @@
  * inputs the SDK always wraps as Pulumi secrets. `npm run policies:generate` writes them to
  * policies/generated/resource-facts.json; a test fails when they drift from node_modules.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 
 export const FACTS_FILE = path.resolve(__dirname, "../../policies/generated/resource-facts.json");
-const PACKAGES = ["@pulumi/gcp", "@pulumi/kubernetes", "@pulumi/kafka", "@pulumi/random"] as const;
 const NODE_MODULES = path.resolve(__dirname, "../../node_modules");
 
 export interface ResourceFacts {
@@ -27,7 +26,7 @@ export function collectResourceFacts(nodeModules: string = NODE_MODULES): Resour
   const sdkVersions: Record<string, string> = {};
   const gcpLabelInputs: Record<string, string> = {};
   const secretInputs: Record<string, string[]> = {};
-  for (const pkg of PACKAGES) {
+  for (const pkg of providerSdks(nodeModules)) {
     const root = path.join(nodeModules, pkg);
     sdkVersions[pkg] = (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
     for (const file of sdkModules(root)) {
@@ -43,6 +42,15 @@ export function collectResourceFacts(nodeModules: string = NODE_MODULES): Resour
     }
   }
   return { sdkVersions, gcpLabelInputs: sorted(gcpLabelInputs), secretInputs: sorted(secretInputs) };
+}
+
+/** Every installed Pulumi provider SDK (@pulumi/*, but not the engine SDK or the policy SDK). */
+function providerSdks(nodeModules: string): string[] {
+  const scope = path.join(nodeModules, "@pulumi");
+  return readdirSync(scope)
+    .filter((name) => !["pulumi", "policy"].includes(name) && existsSync(path.join(scope, name, "package.json")))
+    .sort()
+    .map((name) => `@pulumi/${name}`);
 }
 
 function sdkModules(root: string): string[] {
