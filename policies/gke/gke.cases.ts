@@ -1,7 +1,7 @@
 /** Passing and violating examples of every GKE cluster and node pool policy. */
 import { clusterArgs, nodePoolArgs } from "../fixtures/compliant-parts";
 import { GKE_CLUSTER, GKE_NODE_POOL } from "../resource-types";
-import { type PolicyCases, resource, set, unset } from "../testing/examples";
+import { type PolicyCases, type ResourceSpec, resource, set, stack, unset } from "../testing/examples";
 import { gkeBinaryAuthorization } from "./gke-binary-authorization";
 import { gkeClientCertificateDisabled } from "./gke-client-certificate-disabled";
 import { gkeDataplaneV2 } from "./gke-dataplane-v2";
@@ -35,6 +35,13 @@ const cluster = (name: string, inputs: object = CLUSTER) => resource(name, { typ
 const pool = (name: string, inputs: object = POOL) => resource(name, { type: GKE_NODE_POOL, inputs });
 const compliantCluster = cluster("the compliant cluster");
 const compliantPool = pool("the compliant node pool");
+const TAINTED_SPOT = set(set(POOL, "nodeConfig.spot", true), "nodeConfig.taints", [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }]);
+const WORKER_TAINT = { key: "armature.dev/workload", value: "worker", effect: "NO_SCHEDULE" };
+/** A cluster and its pools (pool-0, pool-1...), each pool depending on the cluster as component code makes it. */
+const inCluster = (...pools: object[]): ResourceSpec[] => [
+  { type: GKE_CLUSTER, name: "services", inputs: CLUSTER },
+  ...pools.map((inputs, index) => ({ type: GKE_NODE_POOL, name: `pool-${index}`, inputs, dependsOn: ["services"] })),
+];
 
 export const gkeCases: readonly PolicyCases[] = [
   {
@@ -138,10 +145,24 @@ export const gkeCases: readonly PolicyCases[] = [
   {
     policy: gkeSpotPoolTainted,
     passes: [
-      compliantPool,
-      pool("a tainted spot pool", set(set(POOL, "nodeConfig.spot", true), "nodeConfig.taints", [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }])),
+      stack("an untainted on-demand pool and a tainted spot pool", inCluster(POOL, TAINTED_SPOT)),
+      stack("a spot-first worker cluster: untainted spot, tainted on-demand fallback", inCluster(set(POOL, "nodeConfig.taints", [WORKER_TAINT]), set(POOL, "nodeConfig.spot", true))),
+      stack("a spot-only cluster", inCluster(set(POOL, "nodeConfig.spot", true))),
+      stack("an untainted spot pool whose cluster is not in the program", [{ type: GKE_NODE_POOL, name: "spot", inputs: set(POOL, "nodeConfig.spot", true) }]),
     ],
-    violations: [pool("an untainted spot pool", set(POOL, "nodeConfig.spot", true)), pool("a preemptible pool with a PreferNoSchedule taint", set(set(POOL, "nodeConfig.preemptible", true), "nodeConfig.taints", [{ key: "k", value: "v", effect: "PREFER_NO_SCHEDULE" }]))],
+    violations: [
+      stack("untainted spot next to untainted on-demand", inCluster(POOL, set(POOL, "nodeConfig.spot", true)), { expect: /Spot pool pool-1 has no NoSchedule taint while pool-0 offer/ }),
+      stack("a preemptible pool with only a PreferNoSchedule taint", inCluster(POOL, set(set(POOL, "nodeConfig.preemptible", true), "nodeConfig.taints", [{ key: "k", value: "v", effect: "PREFER_NO_SCHEDULE" }]))),
+      stack("pools that name their cluster by id instead of depending on it", [
+        { type: GKE_CLUSTER, name: "services", inputs: { ...CLUSTER, name: "services" } },
+        { type: GKE_NODE_POOL, name: "on-demand", inputs: set(POOL, "cluster", "projects/p/locations/europe-west1/clusters/services") },
+        { type: GKE_NODE_POOL, name: "spot", inputs: set(set(POOL, "cluster", "projects/p/locations/europe-west1/clusters/services"), "nodeConfig.spot", true) },
+      ]),
+      stack("an untainted spot pool in a cluster that keeps its default pool", [
+        { type: GKE_CLUSTER, name: "services", inputs: set(CLUSTER, "removeDefaultNodePool", false) },
+        { type: GKE_NODE_POOL, name: "spot", inputs: set(POOL, "nodeConfig.spot", true), dependsOn: ["services"] },
+      ], { expect: /services's default node pool/ }),
+    ],
   },
   {
     policy: gkeNodePoolPrivateNodes,

@@ -95,3 +95,9 @@ export function readPath(container: unknown, path: readonly (string | number)[])
 export function configuredStrings(config: Readonly<Record<string, unknown>>, key: string): string[] {
   return list(config[key]).flatMap((item) => text(item) ?? []);
 }
+
+/** The value at `path`, or undefined when it is absent or unknown. */
+export function valueAt(container: unknown, path: readonly (string | number)[]): unknown {
+  const read = readPath(container, path);
+  return read.known ? read.value : undefined;
+}
