@@ -11,7 +11,7 @@ export const sqlNoPublicIp = resourcePolicy<SqlInstanceInputs>({
   severity: "critical",
   remediationSteps:
     "Set settings.ipConfiguration.ipv4Enabled to false, settings.ipConfiguration.privateNetwork to the VPC (with private services access), and remove authorizedNetworks.",
-  framework: cisGcp("6.6", "Ensure That Cloud SQL Database Instances Do Not Have Public IPs (and 6.5, no 0.0.0.0/0 authorized networks)"),
+  framework: cisGcp("6.6", "Ensure That Cloud SQL Database Instances Do Not Have Public IPs (and 6.5, Ensure That Cloud SQL Database Instances Do Not Implicitly Whitelist All Public IP Addresses)"),
   tags: ["cloudsql", "network"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {

@@ -11,7 +11,7 @@ export const firewallNoWorldIngress = resourcePolicy<FirewallInputs>({
   description: "No firewall rule allows ingress from 0.0.0.0/0 or ::/0.",
   severity: "critical",
   remediationSteps: "Replace 0.0.0.0/0 with the ranges that need access: internal ranges, or the declared load balancer ranges (see firewall-public-sources-declared).",
-  framework: cisGcp("3.6", "Ensure That SSH Access Is Restricted From the Internet (and 3.7 for RDP; here for every port)"),
+  framework: cisGcp("3.6", "Ensure That SSH Access Is Restricted From the Internet (and 3.7, Ensure That RDP Access Is Restricted From the Internet; here for every port)"),
   tags: ["firewall", "network"],
   appliesTo: [FIREWALL],
   validate: (rule, _args, report) => {

@@ -9,7 +9,7 @@ export const gkeClientCertificateDisabled = resourcePolicy<ClusterInputs>({
   description: "GKE clusters do not issue client certificates.",
   severity: "high",
   remediationSteps: "Remove masterAuth.clientCertificateConfig.issueClientCertificate: true.",
-  framework: cisGke("5.8.2", "Ensure authentication using Client Certificates is Disabled"),
+  framework: cisGke("5.8.1", "Ensure authentication using Client Certificates is Disabled"),
   tags: ["gke", "access"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

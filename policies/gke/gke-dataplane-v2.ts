@@ -9,7 +9,7 @@ export const gkeDataplaneV2 = resourcePolicy<ClusterInputs>({
   description: "GKE clusters use Dataplane V2, which enforces Kubernetes NetworkPolicy.",
   severity: "medium",
   remediationSteps: 'Set datapathProvider to "ADVANCED_DATAPATH".',
-  framework: cisGke("5.6.7", "Ensure Network Policy is Enabled and set as appropriate"),
+  framework: cisGke("4.3.1", "Ensure that the CNI in use supports Network Policies"),
   tags: ["gke", "network"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

@@ -9,7 +9,7 @@ export const gkeLegacyAbacDisabled = resourcePolicy<ClusterInputs>({
   description: "GKE clusters do not enable legacy attribute-based access control.",
   severity: "high",
   remediationSteps: "Remove enableLegacyAbac: true and grant access with Kubernetes RBAC.",
-  framework: cisGke("5.8.4", "Ensure Legacy Authorization (ABAC) is Disabled"),
+  framework: cisGke("5.8.3", "Ensure Legacy Authorization (ABAC) is Disabled"),
   tags: ["gke", "access"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

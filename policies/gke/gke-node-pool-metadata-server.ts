@@ -9,7 +9,7 @@ export const gkeNodePoolMetadataServer = resourcePolicy<NodePoolInputs>({
   description: "GKE node pools expose the GKE metadata server to pods (the default with Workload Identity).",
   severity: "high",
   remediationSteps: 'Remove nodeConfig.workloadMetadataConfig or set its mode to "GKE_METADATA".',
-  framework: cisGke("5.4.2", "Ensure the GKE Metadata Server is Enabled"),
+  framework: cisGke("5.4.1", "Ensure the GKE Metadata Server is Enabled"),
   tags: ["gke", "identity"],
   appliesTo: [GKE_NODE_POOL],
   validate: (pool, _args, report) => {

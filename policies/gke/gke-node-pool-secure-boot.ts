@@ -9,7 +9,7 @@ export const gkeNodePoolSecureBoot = resourcePolicy<NodePoolInputs>({
   description: "GKE node pools enable Secure Boot and keep integrity monitoring on.",
   severity: "medium",
   remediationSteps: "Set nodeConfig.shieldedInstanceConfig.enableSecureBoot to true and leave enableIntegrityMonitoring unset or true.",
-  framework: cisGke("5.5.7", "Ensure Secure Boot for Shielded GKE Nodes is Enabled (and 5.5.6, Integrity Monitoring)"),
+  framework: cisGke("5.5.7", "Ensure Secure Boot for Shielded GKE Nodes is Enabled (and 5.5.6, Ensure Integrity Monitoring for Shielded GKE Nodes is Enabled)"),
   tags: ["gke", "nodes"],
   appliesTo: [GKE_NODE_POOL],
   validate: (pool, _args, report) => {

@@ -10,7 +10,7 @@ export const iamNoPublicMembers = resourcePolicy({
   description: "IAM grants never name allUsers or allAuthenticatedUsers.",
   severity: "critical",
   remediationSteps: "Grant the role to specific service accounts or groups instead of allUsers/allAuthenticatedUsers.",
-  framework: cisGcp("1.9", "Ensure That Cloud KMS Cryptokeys Are Not Anonymously or Publicly Accessible (and 5.1 for buckets)"),
+  framework: cisGcp("1.9", "Ensure That Cloud KMS Cryptokeys Are Not Anonymously or Publicly Accessible (and 5.1, Ensure That Cloud Storage Bucket Is Not Anonymously or Publicly Accessible)"),
   tags: ["iam", "access"],
   appliesTo: isIamGrantType,
   validate: (props, args, report) => {

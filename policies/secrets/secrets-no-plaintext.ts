@@ -18,7 +18,7 @@ export const secretsNoPlaintext = resourcePolicy({
   severity: "critical",
   remediationSteps:
     "Put the value in a Secret Manager secret or a Kubernetes Secret (from a Pulumi secret or Vault) and reference it (env valueFrom.secretKeyRef, a mounted volume).",
-  framework: polaris("sensitiveContainerEnvVar, sensitiveConfigmapContent", "Sensitive values should be stored in Secrets"),
+  framework: polaris("sensitiveContainerEnvVar, sensitiveConfigmapContent", "The container sets potentially sensitive environment variables; potentially sensitive content is detected in the ConfigMap keys or values"),
   tags: ["secrets"],
   appliesTo: () => true,
   validate: (props, args, report) => {

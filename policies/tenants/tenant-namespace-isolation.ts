@@ -17,7 +17,7 @@ export const tenantNamespaceIsolation = stackPolicy({
   severity: "high",
   remediationSteps:
     "Create the tenant through the tenant component, or add to the namespace: a ResourceQuota, a LimitRange, and a NetworkPolicy with podSelector: {} and policyTypes [Ingress, Egress] and no rules.",
-  framework: cisGke("4.3.2", "Ensure that all Namespaces have Network Policies defined (with 4.6.1, administrative boundaries)"),
+  framework: cisGke("4.3.2", "Ensure that all Namespaces have Network Policies defined (and 4.6.1, Create administrative boundaries between resources using namespaces)"),
   tags: ["tenants", "kubernetes", "isolation"],
   configSchema: { properties: { sharedTenants: { type: "array", items: { type: "string" }, default: ["platform"] } } },
   validate: (args, report) => {
