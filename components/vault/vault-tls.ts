@@ -9,14 +9,14 @@ import * as tls from "@pulumi/tls";
 
 export interface VaultTlsArgs {
   readonly namespace: pulumi.Input<string>;
+  /** The platform labels (team, tenant, environment...), for the Kubernetes Secret. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly namespaceName: string;
   /** Helm release name: the chart names its Services after it. */
   readonly releaseName: string;
   readonly caValidityHours: number;
   readonly certificateValidityHours: number;
   readonly secretName: string;
-  /** Platform labels for the Secret. */
-  readonly labels: Readonly<Record<string, string>>;
 }
 
 export interface VaultTls {

@@ -124,12 +124,12 @@ export class Vault extends pulumi.ComponentResource {
 
     const tlsMaterial = createVaultTls(name, {
       namespace: namespace.metadata.name,
+      labels: args.labels,
       namespaceName,
       releaseName: RELEASE,
       caValidityHours: args.caValidityHours ?? 5 * 8760,
       certificateValidityHours: args.certificateValidityHours ?? 8760,
       secretName: TLS_SECRET,
-      labels: args.labels,
     }, k8sChild);
     this.caCertificate = tlsMaterial.caCertificate;
 
