@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
 import { run } from "./cli/main";
 
@@ -72,11 +73,17 @@ export async function runCliInProcess(args: readonly string[], env: NodeJS.Proce
 }
 
 export const cliEntry = path.resolve(__dirname, "cli/main.ts");
-const tsxCli = require.resolve("tsx/cli");
+const tsxLoader = require.resolve("tsx");
 
-/** Starts the CLI as a real child process (Node + tsx), as a Job or a developer would. */
+/**
+ * Starts the CLI as a real child process, as a Job or a developer would: one Node process with
+ * tsx as its loader (the tsx CLI would add a second process that a SIGKILL does not reach).
+ */
 export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [tsxCli, cliEntry, ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  return spawn(process.execPath, ["--import", pathToFileURL(tsxLoader).href, cliEntry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
 }
 
 /** Runs the CLI as a child process to its end. */
