@@ -5,6 +5,7 @@
  * cluster in this repository's tests (there is none here); its manifest and errors are.
  */
 import { Writable } from "node:stream";
+import type * as KubernetesClient from "@kubernetes/client-node";
 import type { KubeConfig, V1Job, V1Pod } from "@kubernetes/client-node";
 import { MigratorError } from "../errors";
 import { containerName } from "./job-manifest";
@@ -24,8 +25,17 @@ export interface JobOutcome {
 
 const kubernetesError = (message: string, hint?: string, cause?: unknown) => new MigratorError("kubernetes", message, hint, { cause });
 
+/** The Kubernetes client, loaded on first use (the migrator image leaves it out: run `job` from a checkout). */
+async function kubernetesClient(): Promise<typeof KubernetesClient> {
+  try {
+    return await import("@kubernetes/client-node");
+  } catch (error) {
+    throw kubernetesError("the job command needs @kubernetes/client-node, which is not installed here", "run it from a checkout: npm run migrator -- job ...", error);
+  }
+}
+
 export async function loadKubeConfig(choice: ClusterChoice): Promise<KubeConfig> {
-  const { KubeConfig } = await import("@kubernetes/client-node");
+  const { KubeConfig } = await kubernetesClient();
   const config = new KubeConfig();
   try {
     if (choice.kubeconfig) config.loadFromFile(choice.kubeconfig);
@@ -76,7 +86,7 @@ function waitingReason(pod: V1Pod): string | undefined {
 }
 
 export async function runJob(config: KubeConfig, job: V1Job, sink: Writable, deadlineMs: number, onStatus: (message: string) => void): Promise<JobOutcome> {
-  const { BatchV1Api, CoreV1Api, Log } = await import("@kubernetes/client-node");
+  const { BatchV1Api, CoreV1Api, Log } = await kubernetesClient();
   const namespace = job.metadata?.namespace ?? "default";
   const jobName = job.metadata?.name ?? "";
   const batch = config.makeApiClient(BatchV1Api);
