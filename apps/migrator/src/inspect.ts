@@ -38,7 +38,9 @@ export interface StatusReport {
   readonly database: string;
   readonly directory: string;
   readonly versions: VersionStatus[];
+  /** How many steps `pre` would apply now. */
   readonly pendingPre: number;
+  /** How many steps `post` would apply now (posts of versions whose pre is applied). */
   readonly pendingPost: number;
 }
 
@@ -60,7 +62,7 @@ export async function status(options: InspectOptions): Promise<StatusReport> {
     directory: set.directory,
     versions,
     pendingPre: pendingSteps(set, history, "pre").length,
-    pendingPost: versions.filter((version) => version.post === "pending").length,
+    pendingPost: pendingSteps(set, history, "post").length,
   };
 }
 
