@@ -112,6 +112,25 @@ describe("a wrong database URL is a clear error (exit 4) that never prints the p
     expect(result.stderr).toMatch(/no_such_database: the database does not exist/);
   });
 
+  it("a role that may not create the history schema", async () => {
+    const role = `reader_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'reader-password'`);
+    try {
+      const url = serverUrl();
+      url.username = role;
+      url.password = "reader-password";
+      const result = await withUrl(url.toString());
+      expect(result.stderr).toMatch(/cannot prepare the migration history: permission denied for database \w+ \(42501\)\n {2}how to fix: the migrator's database role needs CREATE on the database/);
+      expect(result.code).toBe(4);
+      await untouched();
+    } finally {
+      await admin.query(`DROP ROLE ${role}`);
+      await admin.end();
+    }
+  });
+
   it.each([
     ["not a URL", "inventory on the staging server", /the database URL is not a URL/],
     ["another scheme", "mysql://localhost/inventory", /the database URL has scheme "mysql:"/],

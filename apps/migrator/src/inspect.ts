@@ -2,7 +2,7 @@
  * Read-only views for `status` and `plan`: what is applied, what a command would run. They take
  * no lock and write nothing (a never-migrated database stays untouched).
  */
-import { connect } from "./connection";
+import { connect, databaseFailure } from "./connection";
 import { type HistoryRow, readHistory } from "./history";
 import { type MigrationSet, loadMigrations } from "./layout";
 import { type FolderChoice, resolveDirectory } from "./locate";
@@ -17,7 +17,9 @@ async function loadWithHistory(options: InspectOptions): Promise<{ set: Migratio
   const set = await loadMigrations(resolveDirectory(options));
   const client = await connect(options.databaseUrl, { role: "read" });
   try {
-    const history = await readHistory(client);
+    const history = await readHistory(client).catch((error: unknown) => {
+      throw databaseFailure("cannot read the migration history", error);
+    });
     checkHistory(set, history);
     return { set, history };
   } finally {
