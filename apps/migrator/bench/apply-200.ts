@@ -10,7 +10,6 @@
  * one transaction for the whole batch, and with one transaction per migration, which is what the
  * Armature runner does (and must: a runner killed mid-way keeps every step it finished).
  */
-import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +17,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { migrate } from "../src";
+import { withScratchDatabase } from "../src/scratch-database";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" }, migrations: { type: "string", default: "200" } } });
 const rounds = Number(values.rounds);
@@ -45,21 +45,6 @@ async function writeFolders(root: string): Promise<{ armature: string; nodePgMig
     await writeFile(path.join(nodePgMigrate, `${name}.sql`), `-- Up Migration\n${migrationSql(index)}\n-- Down Migration\n`);
   }
   return { armature, nodePgMigrate };
-}
-
-async function withDatabase<T>(serverUrl: string, use: (url: string) => Promise<T>): Promise<T> {
-  const name = `bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return await use(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
 }
 
 async function countRows(url: string, sql: string): Promise<number> {
@@ -107,7 +92,7 @@ async function main(): Promise<void> {
       const order = round % 2 === 1 ? contenders : [...contenders].reverse();
       const line: string[] = [];
       for (const contender of order) {
-        const ms = await withDatabase(server.url, async (url) => {
+        const ms = await withScratchDatabase(server.url, "bench", async (url) => {
           const started = performance.now();
           await contender.apply(url);
           const elapsed = performance.now() - started;

@@ -20,7 +20,11 @@ const header = `// Generated from the migrations beside this file by \`${regener
 
 /** The TypeScript source of the types of the database at `databaseUrl`, as it is now. */
 export async function introspectTypes(databaseUrl: string): Promise<string> {
-  const db = new Kysely<unknown>({ dialect: new KyselyPostgres({ pool: new pg.Pool({ connectionString: databaseUrl, max: 2 }) }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  // A pooled connection closing while its database is dropped must not crash the process.
+  pool.on("connect", (client) => client.on("error", () => undefined));
+  pool.on("error", () => undefined);
+  const db = new Kysely<unknown>({ dialect: new KyselyPostgres({ pool }) });
   try {
     const source = await generate({
       db,

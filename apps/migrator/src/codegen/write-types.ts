@@ -4,28 +4,12 @@
  * server where it may create scratch databases: DATABASE_URL if set, otherwise a throwaway one
  * (the test services' embedded Postgres).
  */
-import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import { startPostgres } from "../../../../tools/test-services/postgres";
 import { MigratorError } from "../errors";
+import { withScratchDatabase } from "../scratch-database";
 import { generatedFileName, foldersWithTypes, typesForFolder } from "./schema-types";
-
-async function withScratchDatabase<T>(serverUrl: string, use: (url: string) => Promise<T>): Promise<T> {
-  const name = `types_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return await use(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 async function main(names: string[]): Promise<void> {
   const all = await foldersWithTypes();
@@ -35,7 +19,7 @@ async function main(names: string[]): Promise<void> {
   const server = await startPostgres();
   try {
     for (const folder of folders) {
-      const source = await withScratchDatabase(server.url, (url) => typesForFolder(folder, url));
+      const source = await withScratchDatabase(server.url, "types", (url) => typesForFolder(folder, url));
       await writeFile(path.join(folder, generatedFileName), source);
       process.stderr.write(`wrote ${path.relative(process.cwd(), path.join(folder, generatedFileName))}\n`);
     }
