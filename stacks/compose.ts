@@ -3,8 +3,9 @@
  * the typed StackConfig; components never read config themselves.
  */
 import * as gcp from "@pulumi/gcp";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/parse";
+import { composeInfrastructure } from "./infrastructure";
 import { platformLabels } from "./labels";
 import { enablePlatformApis } from "./project-services";
 
@@ -21,7 +22,7 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
   if (config.secrets.alertWebhookUrl) {
     const alertWebhook = new gcp.secretmanager.Secret(
       "alert-webhook-url",
-      { secretId: "armature-alert-webhook-url", labels, replication: { auto: {} } },
+      { secretId: `armature-${labels["stack"]}-alert-webhook-url`, labels, replication: { auto: {} } },
       { ...gcpOpts, dependsOn: apis },
     );
     new gcp.secretmanager.SecretVersion(
@@ -31,9 +32,30 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
     );
   }
 
+  const infrastructure = composeInfrastructure(config, labels, gcpProvider, apis);
+  const { network, services, workers, postgres, redis, kafka, vault } = infrastructure;
+
   return {
     environment: config.environment,
     project: config.gcp.project,
     region: config.gcp.region,
+    network: network.networkSelfLink,
+    servicesCluster: services.clusterName,
+    servicesKubeconfig: services.kubeconfig,
+    workersCluster: workers.cluster.clusterName,
+    workersPlacement: workers.placement,
+    postgresConnectionName: postgres.connectionName,
+    postgresPrivateIp: postgres.privateIp,
+    postgresAdminPassword: postgres.adminPassword,
+    redisHost: redis.host,
+    redisPort: redis.port,
+    redisAuthString: redis.authString,
+    kafkaBootstrapAddress: kafka.bootstrapAddress,
+    vaultAddress: vault.address,
+    vaultCaCertificate: vault.caCertificate,
+    vaultAuditEnableCommand: vault.auditEnableCommand,
+    platformServiceAccounts: pulumi.all(
+      Object.fromEntries(Object.entries(infrastructure.identities).map(([app, account]) => [app, account.email])),
+    ),
   };
 }

@@ -162,6 +162,16 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:kafka\.topics\[1\]\.replication: found 1, expected 3 or more in prod/,
     },
     {
+      name: "a Kafka topic whose producer is not a platform app",
+      edit: (v) => (v["kafka"].topics[0].producers = ["billing"]),
+      expected: /^armature:kafka\.topics\[0\]\.producers\[0\]: found "billing", expected one of "discovery", "flags", "health", "migrator", "worker"$/,
+    },
+    {
+      name: "warm worker spot nodes",
+      edit: (v) => (v["clusters"].workers.spotPool.minNodesPerZone = 1),
+      expected: /^armature:clusters\.workers\.spotPool\.minNodesPerZone: found 1, expected 0 \(worker capacity scales from zero/,
+    },
+    {
       name: "a duplicate organisation branch inside a tenant",
       edit: (v) => (v["tenants"][0].branches[0].children[1].id = "eu"),
       expected: /^armature:tenants\[0\]\.branches\[0\]\.children\[1\]\.id: found "eu", expected a branch id unique within tenant acme$/,

@@ -2,7 +2,7 @@
  * Rules that relate several config keys to each other, or to the stack name. They run after the
  * schema has accepted every key, so they can rely on the types.
  */
-import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "./cidr";
+import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
 
@@ -96,11 +96,16 @@ function nodePoolProblems(config: PlainStackConfig): ConfigProblem[] {
     [["clusters", "workers", "spotPool"], config.clusters.workers.spotPool],
     [["clusters", "workers", "onDemandPool"], config.clusters.workers.onDemandPool],
   ];
-  return pools.flatMap(([path, pool]) =>
+  const problems = pools.flatMap(([path, pool]) =>
     pool && pool.minNodesPerZone > pool.maxNodesPerZone
       ? [problem([...path, "minNodesPerZone"], pool.minNodesPerZone, `at most maxNodesPerZone (${pool.maxNodesPerZone})`)]
       : [],
   );
+  const workerSpot = config.clusters.workers.spotPool;
+  if (workerSpot.minNodesPerZone !== 0) {
+    problems.push(problem(["clusters", "workers", "spotPool", "minNodesPerZone"], workerSpot.minNodesPerZone, "0 (worker capacity scales from zero, so an idle stack costs nothing)"));
+  }
+  return problems;
 }
 
 function tenantProblems(config: PlainStackConfig): ConfigProblem[] {

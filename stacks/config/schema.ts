@@ -6,7 +6,8 @@
  * Rules that relate several keys to each other live in rules.ts.
  */
 import { z } from "zod";
-import { parseCidr } from "./cidr";
+import { TOPIC_NAME } from "../../components/kafka/topic-name";
+import { parseCidr } from "../../components/shared/cidr";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
 export const COLOURS = ["blue", "green"] as const;
@@ -117,8 +118,7 @@ const redis = z.strictObject({
     .regex(/^REDIS_[67]_\d$/, { error: "a Memorystore version such as REDIS_7_2" }),
 });
 
-/** `<domain>.<entity>.v<N>`, the platform's topic naming rule. */
-export const TOPIC_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9]\d*$/;
+export { TOPIC_NAME };
 
 const kafkaTopic = z.strictObject({
   name: z
@@ -127,6 +127,10 @@ const kafkaTopic = z.strictObject({
   partitions: int(1, 1000),
   replication: int(1, 5).default(3),
   retentionHours: int(1, 24 * 365),
+  /** Platform apps that write to the topic; each gets a Kafka ACL for exactly that. */
+  producers: z.array(z.enum(APP_NAMES)).default([]),
+  /** Platform apps that read the topic (from consumer groups named after themselves). */
+  consumers: z.array(z.enum(APP_NAMES)).default([]),
 });
 
 const kafka = z.strictObject({

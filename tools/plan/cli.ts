@@ -49,9 +49,14 @@ function report(error: unknown): number {
 }
 
 // Resource registrations fail asynchronously; report those the same way as thrown errors.
-process.on("unhandledRejection", (error) => process.exit(report(error)));
+process.on("unhandledRejection", (error) => exitAfterFlush(report(error)));
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => process.exit(report(error)),
-);
+/**
+ * Exits once stdout and stderr have flushed: on a pipe, writes are asynchronous, and exiting at once
+ * would cut a large plan document off (at 64 KiB on Linux).
+ */
+function exitAfterFlush(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => exitAfterFlush(report(error)));

@@ -1,4 +1,4 @@
-/** Errors the plan reports as one line each, with the exit code that tells CI what went wrong. */
+/** Errors the tools report as one line each, and the exit codes that tell CI what went wrong. */
 
 export const EXIT = {
   ok: 0,
@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** The plan ran, and at least one mandatory policy is violated. */
   mandatoryViolation: 3,
+  /** Drift detection: the stack's real state differs from the program. */
+  driftFound: 4,
 } as const;
 
 export class UsageError extends Error {

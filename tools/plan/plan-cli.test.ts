@@ -36,7 +36,12 @@ describe.concurrent("npm run plan", { timeout: 60_000 }, () => {
     expect(code, stderr).toBe(0);
     const document = JSON.parse(stdout) as PlanDocument;
     expect(Object.keys(document).sort()).toEqual(["policies", "project", "resources", "stack", "summary"]);
-    expect(document).toMatchObject({ stack: "dev", project: "armature", policies: { violations: [] } });
+    expect(document).toMatchObject({ stack: "dev", project: "armature" });
+    // Dev relaxes some policies to advisory (policies/enforcement.ts); none may be mandatory.
+    for (const violation of document.policies.violations) {
+      expect(Object.keys(violation).sort()).toEqual(["enforcement", "message", "policy", "remediation", "severity", "urn"]);
+      expect(violation.enforcement).toBe("advisory");
+    }
 
     const urns = new Set(document.resources.map((resource) => resource.urn));
     for (const resource of document.resources) {
@@ -50,6 +55,16 @@ describe.concurrent("npm run plan", { timeout: 60_000 }, () => {
     const counted = Object.values(document.summary.byType).reduce((sum, count) => sum + count, 0);
     expect(counted).toBe(document.resources.length);
     expect(document.summary.byType["pulumi:providers:gcp"]).toBe(1);
+  });
+
+  it("prints the whole JSON document into a slow pipe (no cut-off at the pipe buffer)", async () => {
+    const reader = `${JSON.stringify(process.execPath)} -e "setTimeout(() => process.stdin.pipe(process.stdout), 1500)"`;
+    const command = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(CLI)} dev --json | ${reader}`;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile("sh", ["-c", command], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 }, (error, out) => (error ? reject(new Error(error.message)) : resolve(out)));
+    });
+    expect(stdout.length).toBeGreaterThan(65_536);
+    expect((JSON.parse(stdout) as PlanDocument).stack).toBe("dev");
   });
 
   it("prints a readable tree with counts per type", async () => {

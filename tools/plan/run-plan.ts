@@ -12,8 +12,8 @@ import { type PlanDocument, type PlannedResource, countByType } from "./plan-doc
 import { type RecordedResource, startRecordingMockRuntime } from "./recording-monitor";
 import { readStackConfig } from "./stack-file";
 import { maskedValue, resolvedValue, secretPaths } from "./wire-values";
+import { REPOSITORY_ROOT } from "../repository-root";
 
-export const REPOSITORY_ROOT = path.resolve(__dirname, "../..");
 export const DEFAULT_PROGRAM = path.join(REPOSITORY_ROOT, "stacks/program.ts");
 
 export interface PlanRequest {

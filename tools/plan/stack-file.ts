@@ -35,13 +35,13 @@ export function readStackConfig(rootDir: string, stack: string, configFile?: str
     if (configFile) throw new UsageError(`no config file at ${configFile}`);
     if (pullRequest) {
       const baseFile = path.join(rootDir, `Pulumi.${EPHEMERAL_BASE_STACK}.yaml`);
-      const base = readConfigMapping(baseFile);
-      const derived = deriveEphemeralConfig(base, Number(pullRequest[1]));
+      const { plain } = withoutSecrets(readStackFileConfig(baseFile));
+      const derived = deriveEphemeralConfig(plain, Number(pullRequest[1]));
       return { project, stack, origin: `ephemeral template from ${path.basename(baseFile)}`, ...encode(derived) };
     }
     throw new UsageError(`no stack named ${JSON.stringify(stack)}: there is no ${path.basename(file)} (known stacks: ${knownStacks(rootDir).join(", ") || "none"}; pr-<n> stacks come from the ephemeral template)`);
   }
-  return { project, stack, origin: path.relative(rootDir, file) || file, ...encode(readConfigMapping(file)) };
+  return { project, stack, origin: path.relative(rootDir, file) || file, ...encode(readStackFileConfig(file)) };
 }
 
 function readProjectName(rootDir: string): string {
@@ -52,7 +52,8 @@ function readProjectName(rootDir: string): string {
   return name;
 }
 
-function readConfigMapping(file: string): Record<string, unknown> {
+/** The `config:` mapping of a stack file, as written (secure values still encrypted). */
+export function readStackFileConfig(file: string): Record<string, unknown> {
   const document = parseYamlFile(file) ?? {};
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new StackFileError(`${path.basename(file)}: expected a mapping with a "config" key`);
@@ -83,6 +84,16 @@ function parseYamlFile(file: string): unknown {
     const where = position ? `:${position.line}:${position.col}` : "";
     throw new StackFileError(`${path.basename(file)}${where}: not valid YAML (${(error as Error).message.split("\n")[0]})`);
   }
+}
+
+/**
+ * Splits off the keys holding a `secure:` value anywhere inside: their ciphertext belongs to one
+ * stack's secrets provider and cannot be carried into another stack.
+ */
+export function withoutSecrets(values: Record<string, unknown>): { plain: Record<string, unknown>; omitted: string[] } {
+  const omitted = Object.keys(values).filter((key) => maskSecure(values[key]).secret);
+  const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !omitted.includes(key)));
+  return { plain, omitted };
 }
 
 function encode(values: Record<string, unknown>): Pick<StackConfigSource, "config" | "secretKeys"> {

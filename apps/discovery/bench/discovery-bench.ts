@@ -1,0 +1,192 @@
+/**
+ * Discovery benchmarks, each printed with a baseline measured in the same run and the ratio
+ * (printed, never asserted). Run: npm run bench:discovery
+ *  1. near-cache resolves per second (baseline: a plain Map lookup, and an HTTP lookup per call)
+ *  2. lookup requests per second (baseline: a bare Node HTTP server returning the same JSON)
+ *  3. push invalidation latency p50/p99 with 10 SDK clients (baseline: raw Redis pub/sub)
+ *  4. cold start to ready of the bundled image entry point (baseline: a bare Node HTTP server)
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { freePort } from "../../../tools/test-services/free-port";
+import { startPostgres } from "../../../tools/test-services/postgres";
+import { startRedis } from "../../../tools/test-services/redis";
+import { createLogger } from "../../kit/logger";
+import { migrateToLatest } from "../../migrator/src";
+import { DiscoveryClient } from "../sdk/index";
+import { actorHeader } from "../testing";
+
+const ROOT = path.resolve(__dirname, "../../..");
+const BARE_SERVER = `const body = process.env.BODY; require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json; charset=utf-8" }); s.end(body); }).listen(Number(process.env.PORT), "127.0.0.1");`;
+const quietLogger = createLogger({ service: "bench", version: "0", level: "error", format: "json" });
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+
+async function waitForOk(url: string, everyMs = 2): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+async function requestsPerSecond(url: string): Promise<number> {
+  const result = await autocannon({ url, connections: 32, duration: 8, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+async function main(): Promise<void> {
+  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query("create database discovery_bench");
+  await admin.end();
+  const databaseUrl = postgres.url.replace(/\/[^/]*$/, "/discovery_bench");
+  await migrateToLatest({ databaseUrl, database: "discovery" });
+
+  const bundleDir = mkdtempSync(path.join(tmpdir(), "discovery-bundle-"));
+  const bundle = path.join(bundleDir, "main.js");
+  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), "discovery", bundle], { stdio: "inherit" });
+
+  const port = await freePort();
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const base = `http://127.0.0.1:${port}`;
+  const children: ChildProcess[] = [];
+  const clients: DiscoveryClient[] = [];
+  try {
+    const discovery = spawnNode([bundle], env);
+    children.push(discovery);
+    await waitForOk(`${base}/readyz`);
+    const register = (version: string) =>
+      fetch(`${base}/v1/services/checkout`, {
+        method: "PUT",
+        headers: { "content-type": "application/json", ...actorHeader("bench") },
+        body: JSON.stringify({ endpoints: ["http://checkout-0:8080", "http://checkout-1:8080"], version, settings: { timeoutMs: 800, retries: 2 } }),
+      });
+    await register("1");
+    const body = await (await fetch(`${base}/v1/services/checkout`)).text();
+
+    // 1. Near-cache resolves per second.
+    const sdk = new DiscoveryClient({ url: base, redisUrl: redis.url, logger: quietLogger });
+    clients.push(sdk);
+    await sdk.resolve("checkout");
+    const N = 1_000_000;
+    let started = performance.now();
+    for (let i = 0; i < N; i++) await sdk.resolve("checkout");
+    const sdkRate = N / ((performance.now() - started) / 1000);
+    const map = new Map([["checkout", JSON.parse(body) as unknown]]);
+    started = performance.now();
+    let hits = 0;
+    for (let i = 0; i < N; i++) if (map.get("checkout")) hits++;
+    const mapRate = hits / ((performance.now() - started) / 1000);
+    const M = 2000;
+    started = performance.now();
+    for (let i = 0; i < M; i++) await (await fetch(`${base}/v1/services/checkout`)).text();
+    const httpRate = M / ((performance.now() - started) / 1000);
+    console.log(`\n1. near-cache: ${fmt(sdkRate)} resolves/s`);
+    console.log(`   baseline plain Map.get: ${fmt(mapRate)} lookups/s (ratio ${(sdkRate / mapRate).toFixed(3)})`);
+    console.log(`   baseline HTTP lookup per call: ${fmt(httpRate)} lookups/s (near-cache is ${fmt(sdkRate / httpRate)}x faster)`);
+
+    // 2. Lookup requests per second against a bare Node server returning the same JSON.
+    const barePort = await freePort();
+    const bare = spawnNode(["-e", BARE_SERVER], { PORT: String(barePort), BODY: body });
+    children.push(bare);
+    await waitForOk(`http://127.0.0.1:${barePort}/`);
+    const bareRate = await requestsPerSecond(`http://127.0.0.1:${barePort}/v1/services/checkout`);
+    const lookupRate = await requestsPerSecond(`${base}/v1/services/checkout`);
+    await stop(bare);
+    console.log(`\n2. discovery lookup: ${fmt(lookupRate)} req/s (autocannon, 32 connections, 8 s)`);
+    console.log(`   baseline bare Node HTTP server, same JSON: ${fmt(bareRate)} req/s (ratio ${(lookupRate / bareRate).toFixed(2)}; target >= 0.5)`);
+
+    // 3. Push invalidation latency with 10 SDK clients.
+    const fleet = Array.from({ length: 10 }, () => new DiscoveryClient({ url: base, redisUrl: redis.url, logger: quietLogger }));
+    clients.push(...fleet);
+    await Promise.all(fleet.map((client) => client.resolve("checkout")));
+    await new Promise((resolve) => setTimeout(resolve, 300)); // subscriptions settle
+    const latencies: number[] = [];
+    for (let round = 2; round <= 101; round++) {
+      const version = String(round);
+      const t0 = performance.now();
+      const seen = fleet.map((client) => new Promise<number>((resolve) => {
+        const onChange = (_name: string, document: { version: string } | undefined) => {
+          if (document?.version === version) {
+            client.off("change", onChange);
+            resolve(performance.now() - t0);
+          }
+        };
+        client.on("change", onChange);
+      }));
+      await register(version);
+      latencies.push(...(await Promise.all(seen)));
+    }
+    const publisher = new Redis(redis.url);
+    const subscribers = Array.from({ length: 10 }, () => new Redis(redis.url));
+    await Promise.all(subscribers.map((s) => s.subscribe("bench:raw")));
+    const raw: number[] = [];
+    for (let round = 0; round < 100; round++) {
+      const t0 = performance.now();
+      const got = subscribers.map((s) => new Promise<number>((resolve) => s.once("message", () => resolve(performance.now() - t0))));
+      await publisher.publish("bench:raw", String(round));
+      raw.push(...(await Promise.all(got)));
+    }
+    publisher.disconnect();
+    subscribers.forEach((s) => s.disconnect());
+    console.log(`\n3. push invalidation, 10 SDK clients x 100 changes (PUT sent -> every client holds the new version):`);
+    console.log(`   p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms (target p99 < 50 ms)`);
+    console.log(`   baseline raw Redis pub/sub to 10 subscribers: p50 ${percentile(raw, 50).toFixed(2)} ms, p99 ${percentile(raw, 99).toFixed(2)} ms (p99 ratio ${(percentile(latencies, 99) / percentile(raw, 99)).toFixed(1)})`);
+
+    // 4. Cold start to ready: the bundled entry point the image runs, vs a bare Node server.
+    await stop(discovery);
+    const coldStarts: number[] = [];
+    const bareStarts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const child = spawnNode([bundle], env);
+      await waitForOk(`${base}/readyz`);
+      coldStarts.push(performance.now() - t0);
+      await stop(child);
+      const p = await freePort();
+      const t1 = performance.now();
+      const bareChild = spawnNode(["-e", BARE_SERVER], { PORT: String(p), BODY: "{}" });
+      await waitForOk(`http://127.0.0.1:${p}/`);
+      bareStarts.push(performance.now() - t1);
+      await stop(bareChild);
+    }
+    const median = (values: number[]) => percentile(values, 50);
+    console.log(`\n4. cold start to /readyz 200 (bundled discovery, real Postgres + Redis checks), median of 5: ${median(coldStarts).toFixed(0)} ms (target < 500 ms)`);
+    console.log(`   baseline bare Node HTTP server to first 200: ${median(bareStarts).toFixed(0)} ms (ratio ${(median(coldStarts) / median(bareStarts)).toFixed(1)})\n`);
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    await Promise.all(children.map(stop));
+    await Promise.all([postgres.stop(), redis.stop()]);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,41 @@
+/** Wires the discovery service on the kit: Postgres registry, read cache, Redis change push, REST API. */
+import { type KitConfig, type ServiceKit, log } from "../kit/index";
+import { CHANGES_CHANNEL, parseChange } from "./change-feed";
+import type { DiscoveryConfig } from "./config";
+import { RegistryCache } from "./registry-cache";
+import { RegistryStore } from "./registry-store";
+import { registerRegistryRoutes } from "./routes";
+
+export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): void {
+  const { config } = kit;
+  const pool = kit.postgres(config.DATABASE_URL);
+  const store = new RegistryStore(pool);
+  const cache = new RegistryCache(store, kit.guard({ name: "postgres", timeoutMs: 2000, failureThreshold: 5, halfOpenAfterMs: 3000 }), config.DISCOVERY_CACHE_TTL_MS);
+  const redis = kit.redis(config.REDIS_URL);
+  const subscriber = kit.redis(config.REDIS_URL, { name: "subscriber", checked: false });
+  const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
+
+  // Changes from every replica (ours included) drop the cached document.
+  let everReady = false;
+  subscriber.on("ready", () => {
+    // After a reconnect, pushes may have been missed while disconnected: forget everything.
+    if (everReady) cache.clear();
+    everReady = true;
+    subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => kit.logger.warn({ err: error }, "subscribing to registry changes failed; retrying on reconnect"));
+  });
+  subscriber.on("message", (_channel: string, raw: string) => {
+    const change = parseChange(raw);
+    if (change) cache.invalidate(change.service);
+  });
+
+  registerRegistryRoutes(kit.app, {
+    store,
+    cache,
+    publish: (service, revision, deleted) =>
+      publishGuard.execute(
+        async () => void (await redis.publish(CHANGES_CHANNEL, JSON.stringify({ service, revision, ...(deleted ? { deleted } : {}) }))),
+        // The change is committed; clients still see it when their cache entry's TTL runs out.
+        (error) => log().warn({ err: error, service }, "could not push a registry change; clients pick it up at their next refresh"),
+      ),
+  });
+}

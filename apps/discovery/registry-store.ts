@@ -1,0 +1,203 @@
+/**
+ * The registry in Postgres (kysely). Every change runs in one transaction with its audit entry
+ * (who, when, before, after), and bumps the service's revision so clients can tell versions apart.
+ */
+import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
+import type pg from "pg";
+import type { DiscoveryDatabase } from "./db/schema";
+import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
+
+export interface Actor {
+  readonly actor: string;
+  readonly invocationId?: string;
+  readonly traceId?: string;
+}
+
+export interface NewOverride {
+  readonly target: string;
+  readonly environment?: string;
+  readonly routingKey?: string;
+  readonly ttlSeconds: number;
+}
+
+type Tx = Transaction<DiscoveryDatabase>;
+
+export class RegistryStore {
+  readonly db: Kysely<DiscoveryDatabase>;
+
+  constructor(pool: pg.Pool) {
+    this.db = new Kysely<DiscoveryDatabase>({ dialect: new PostgresDialect({ pool }) });
+  }
+
+  async get(name: string): Promise<ServiceDocument | undefined> {
+    return readService(this.db, name);
+  }
+
+  async list(): Promise<ServiceDocument[]> {
+    const names = await this.db.selectFrom("services").select("name").orderBy("name").execute();
+    const documents = await Promise.all(names.map(({ name }) => readService(this.db, name)));
+    return documents.filter((document): document is ServiceDocument => document !== undefined);
+  }
+
+  /** Creates or replaces a registration; returns the new document and whether it was created. */
+  async put(name: string, body: PutServiceBody, by: Actor): Promise<{ document: ServiceDocument; created: boolean }> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      const values = {
+        endpoints: JSON.stringify(body.endpoints),
+        version: body.version,
+        settings: JSON.stringify(body.settings ?? {}),
+        settings_schema: body.settingsSchema ? JSON.stringify(body.settingsSchema) : null,
+        updated_by: by.actor,
+      };
+      if (before) {
+        await tx
+          .updateTable("services")
+          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
+          .where("name", "=", name)
+          .execute();
+      } else {
+        await tx.insertInto("services").values({ name, ...values }).execute();
+      }
+      const after = (await readService(tx, name))!;
+      await audit(tx, by, "service", name, before ? "update" : "create", before, after);
+      return { document: after, created: !before };
+    });
+  }
+
+  async remove(name: string, by: Actor): Promise<ServiceDocument | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      if (!before) return undefined;
+      await tx.deleteFrom("services").where("name", "=", name).execute();
+      await audit(tx, by, "service", name, "delete", before, null);
+      return before;
+    });
+  }
+
+  /** Records an observed health status; audited only when it changes. */
+  async setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<ServiceDocument | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      if (!before) return undefined;
+      const changed = before.health.status !== status;
+      await tx
+        .updateTable("services")
+        .set({ health: status, health_checked_at: new Date(), ...(changed ? { revision: sql<number>`revision + 1` } : {}) })
+        .where("name", "=", name)
+        .execute();
+      const after = (await readService(tx, name))!;
+      if (changed) await audit(tx, by, "service", name, "health", before.health, after.health);
+      return after;
+    });
+  }
+
+  async addOverride(name: string, override: NewOverride, by: Actor): Promise<{ document: ServiceDocument; override: Override } | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      if (!before) return undefined;
+      const { id } = await tx
+        .insertInto("overrides")
+        .values({
+          service: name,
+          target: override.target,
+          environment: override.environment ?? null,
+          routing_key: override.routingKey ?? null,
+          expires_at: new Date(Date.now() + override.ttlSeconds * 1000),
+          created_by: by.actor,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await bumpRevision(tx, name);
+      const after = (await readService(tx, name))!;
+      const created = after.overrides.find((candidate) => candidate.id === id)!;
+      await audit(tx, by, "override", id, "create", null, { service: name, ...created });
+      return { document: after, override: created };
+    });
+  }
+
+  async removeOverride(name: string, id: string, by: Actor): Promise<ServiceDocument | undefined> {
+    return this.db.transaction().execute(async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      const existing = before?.overrides.find((candidate) => candidate.id === id);
+      if (!before || !existing) return undefined;
+      await tx.deleteFrom("overrides").where("id", "=", id).execute();
+      await bumpRevision(tx, name);
+      await audit(tx, by, "override", id, "delete", { service: name, ...existing }, null);
+      return readService(tx, name);
+    });
+  }
+
+  async auditTrail(name: string, limit: number): Promise<AuditEntry[]> {
+    const overrideIds = this.db.selectFrom("audit_log").select("entity_key").where("entity", "=", "override").where(sql<boolean>`after->>'service' = ${name} or before->>'service' = ${name}`);
+    const rows = await this.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where((eb) => eb.or([eb.and([eb("entity", "=", "service"), eb("entity_key", "=", name)]), eb.and([eb("entity", "=", "override"), eb("entity_key", "in", overrideIds)])]))
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      at: row.at.toISOString(),
+      actor: row.actor,
+      ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
+      ...(row.trace_id ? { traceId: row.trace_id } : {}),
+      entity: row.entity,
+      entityKey: row.entity_key,
+      action: row.action,
+      before: row.before,
+      after: row.after,
+    }));
+  }
+}
+
+async function readService(db: Kysely<DiscoveryDatabase> | Tx, name: string, options: { lock?: boolean } = {}): Promise<ServiceDocument | undefined> {
+  let query = db.selectFrom("services").selectAll().where("name", "=", name);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const overrides = await db.selectFrom("overrides").selectAll().where("service", "=", name).where("expires_at", ">", new Date()).orderBy("created_at").execute();
+  return {
+    name: row.name,
+    endpoints: row.endpoints,
+    version: row.version,
+    settings: row.settings,
+    ...(row.settings_schema ? { settingsSchema: row.settings_schema } : {}),
+    health: { status: row.health, ...(row.health_checked_at ? { checkedAt: row.health_checked_at.toISOString() } : {}) },
+    revision: Number(row.revision),
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+    overrides: overrides.map((override) => ({
+      id: override.id,
+      target: override.target,
+      ...(override.environment ? { environment: override.environment } : {}),
+      ...(override.routing_key ? { routingKey: override.routing_key } : {}),
+      expiresAt: override.expires_at.toISOString(),
+      createdBy: override.created_by,
+    })),
+  };
+}
+
+async function bumpRevision(tx: Tx, name: string): Promise<void> {
+  await tx
+    .updateTable("services")
+    .set({ revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
+    .where("name", "=", name)
+    .execute();
+}
+
+async function audit(tx: Tx, by: Actor, entity: "service" | "override", key: string, action: "create" | "update" | "delete" | "health", before: unknown, after: unknown): Promise<void> {
+  await tx
+    .insertInto("audit_log")
+    .values({
+      actor: by.actor,
+      invocation_id: by.invocationId ?? null,
+      trace_id: by.traceId ?? null,
+      entity,
+      entity_key: key,
+      action,
+      before: before === null || before === undefined ? null : JSON.stringify(before),
+      after: after === null || after === undefined ? null : JSON.stringify(after),
+    })
+    .execute();
+}

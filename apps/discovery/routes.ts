@@ -1,0 +1,166 @@
+/** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import { type App, currentContext, problemSchema, sendProblem } from "../kit/index";
+import type { RegistryCache } from "./registry-cache";
+import type { Actor, RegistryStore } from "./registry-store";
+import {
+  auditEntrySchema,
+  createOverrideBodySchema,
+  overrideSchema,
+  putHealthBodySchema,
+  putServiceBodySchema,
+  serviceDocumentSchema,
+  serviceNameSchema,
+  withLiveOverrides,
+} from "./service-document";
+import { settingsProblems } from "./settings-validation";
+
+export interface RegistryRoutesDeps {
+  readonly store: RegistryStore;
+  readonly cache: RegistryCache;
+  /** Tells every replica and SDK that `service` changed. */
+  publish(service: string, revision: number, deleted?: boolean): Promise<void>;
+}
+
+const nameParams = z.strictObject({ name: serviceNameSchema });
+const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
+const tags = ["registry"];
+
+/** Changes are audited with who made them: the actor of the invocation context. */
+function actorOf(reply: FastifyReply): Actor | undefined {
+  const context = currentContext();
+  if (!context?.actor) {
+    sendProblem(reply, {
+      status: 401,
+      code: "actor_required",
+      detail: "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
+      invocationId: context?.invocationId,
+    });
+    return undefined;
+  }
+  const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
+  return { actor, invocationId: context.invocationId, traceId: context.traceId };
+}
+
+function notFound(reply: FastifyReply, name: string) {
+  return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered`, invocationId: currentContext()?.invocationId });
+}
+
+export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void {
+  const { store, cache } = deps;
+
+  app.get("/v1/services", { schema: { tags, summary: "Every registered service.", response: { 200: z.object({ services: z.array(serviceDocumentSchema) }) } } }, async () => ({
+    services: (await store.list()).map((document) => withLiveOverrides(document)),
+  }));
+
+  app.get(
+    "/v1/services/:name",
+    { schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
+    async (request, reply) => {
+      const document = await cache.get(request.params.name);
+      if (!document) return notFound(reply, request.params.name);
+      return withLiveOverrides(document);
+    },
+  );
+
+  app.put(
+    "/v1/services/:name",
+    { schema: { tags, summary: "Register a service or replace its registration.", params: nameParams, body: putServiceBodySchema, response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors } } },
+    async (request, reply) => {
+      const by = actorOf(reply);
+      if (!by) return reply;
+      const problems = settingsProblems(request.body.settings ?? {}, request.body.settingsSchema);
+      if (problems.length > 0) {
+        return sendProblem(reply, {
+          status: 400,
+          code: "invalid_settings",
+          detail: `the settings do not satisfy settingsSchema: ${problems.join("; ")}`,
+          issues: problems.map((message) => ({ in: "body", path: "settings", message })),
+          invocationId: currentContext()?.invocationId,
+        });
+      }
+      const { document, created } = await store.put(request.params.name, request.body, by);
+      cache.set(document.name, document);
+      await deps.publish(document.name, document.revision);
+      return reply.code(created ? 201 : 200).send(document);
+    },
+  );
+
+  app.delete("/v1/services/:name", { schema: { tags, summary: "Deregister a service.", params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+    const by = actorOf(reply);
+    if (!by) return reply;
+    const removed = await store.remove(request.params.name, by);
+    if (!removed) return notFound(reply, request.params.name);
+    cache.set(request.params.name, undefined);
+    await deps.publish(request.params.name, removed.revision + 1, true);
+    return reply.code(204).send(null);
+  });
+
+  app.put(
+    "/v1/services/:name/health",
+    { schema: { tags, summary: "Record a service's observed health (the health service does this).", params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
+    async (request, reply) => {
+      const by = actorOf(reply);
+      if (!by) return reply;
+      const before = await cache.get(request.params.name);
+      const document = await store.setHealth(request.params.name, request.body.status, by);
+      if (!document) return notFound(reply, request.params.name);
+      cache.set(document.name, document);
+      if (document.revision !== before?.revision) await deps.publish(document.name, document.revision);
+      return withLiveOverrides(document);
+    },
+  );
+
+  app.get(
+    "/v1/services/:name/audit",
+    {
+      schema: {
+        tags,
+        summary: "Who changed this service and its overrides, when, and from what to what (newest first).",
+        params: nameParams,
+        querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.object({ entries: z.array(auditEntrySchema) }), ...errors },
+      },
+    },
+    async (request) => ({ entries: await store.auditTrail(request.params.name, request.query.limit) }),
+  );
+
+  app.post(
+    "/v1/services/:name/overrides",
+    {
+      schema: {
+        tags: ["overrides"],
+        summary: "Route this service to another target (e.g. a developer's laptop) for one environment or one routing key, until it expires.",
+        params: nameParams,
+        body: createOverrideBodySchema,
+        response: { 201: overrideSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const by = actorOf(reply);
+      if (!by) return reply;
+      const result = await store.addOverride(request.params.name, request.body, by);
+      if (!result) return notFound(reply, request.params.name);
+      cache.set(result.document.name, result.document);
+      await deps.publish(result.document.name, result.document.revision);
+      return reply.code(201).send(result.override);
+    },
+  );
+
+  app.delete(
+    "/v1/services/:name/overrides/:id",
+    { schema: { tags: ["overrides"], summary: "Remove an override before it expires.", params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
+    async (request, reply) => {
+      const by = actorOf(reply);
+      if (!by) return reply;
+      const document = await store.removeOverride(request.params.name, request.params.id, by);
+      if (!document) {
+        return sendProblem(reply, { status: 404, code: "override_not_found", detail: `service ${request.params.name} has no override ${request.params.id}`, invocationId: currentContext()?.invocationId });
+      }
+      cache.set(document.name, document);
+      await deps.publish(document.name, document.revision);
+      return reply.code(204).send(null);
+    },
+  );
+}

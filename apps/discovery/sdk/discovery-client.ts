@@ -1,0 +1,179 @@
+/**
+ * The discovery client SDK. Lookups come from an in-process near-cache; discovery pushes changes
+ * through Redis pub/sub, which invalidates (and eagerly refreshes) the entry. When discovery or
+ * Redis fails the last known value is served (stale-if-error) and the client recovers by itself:
+ * failed refreshes are retried after `retryMs`, and a Redis reconnect refreshes every entry, since
+ * pushes may have been missed. Overrides (a developer's laptop) are applied at resolve time.
+ */
+import { EventEmitter } from "node:events";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createRedis } from "../../kit/dependencies";
+import { createHttpClient } from "../../kit/http-client";
+import { type HttpClient, currentContext, log, rethrow } from "../../kit/index";
+import { CHANGES_CHANNEL, parseChange } from "../change-feed";
+import type { Override, ServiceDocument } from "../service-document";
+import { selectOverride } from "./override-selection";
+
+export interface DiscoveryClientOptions {
+  /** Discovery's base URL, e.g. http://discovery.platform:8080. */
+  readonly url: string;
+  readonly redisUrl: string;
+  /** This client's environment: overrides scoped to it apply to every call it makes. */
+  readonly environment?: string;
+  /** Entries are refetched after this long even without a push (default 30 s). */
+  readonly ttlMs?: number;
+  /** Each call to discovery gives up after this long (default 1 s). */
+  readonly timeoutMs?: number;
+  /** After a failed refresh, the stale value is served this long before discovery is asked again (default 1 s). */
+  readonly retryMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface Resolution {
+  readonly name: string;
+  /** Where to send this call: the override's target, or the next registered endpoint (round robin). */
+  readonly url: string;
+  readonly endpoints: readonly string[];
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly version: string;
+  readonly revision: number;
+  readonly via: "registry" | "override";
+  readonly override?: Override;
+  /** True when discovery could not be reached and this is the last known value. */
+  readonly stale: boolean;
+}
+
+export class ServiceNotRegistered extends Error {
+  constructor(readonly service: string) {
+    super(`service ${service} is not registered in discovery`);
+    this.name = "ServiceNotRegistered";
+  }
+}
+
+export class DiscoveryUnavailable extends Error {
+  constructor(service: string, cause: unknown) {
+    super(`discovery could not be reached for ${service}, and nothing is cached: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "DiscoveryUnavailable";
+  }
+}
+
+interface Entry {
+  document: ServiceDocument | undefined;
+  fetchedAt: number;
+  /** False once a push said it changed, until refetched. */
+  valid: boolean;
+  /** When the last refresh failed; undefined once one succeeds. */
+  failedAt?: number;
+  nextEndpoint: number;
+}
+
+export interface DiscoveryClientEvents {
+  /** A cached service changed (document undefined: deregistered). */
+  change: [name: string, document: ServiceDocument | undefined];
+}
+
+export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
+  private readonly entries = new Map<string, Entry>();
+  private readonly refreshing = new Map<string, Promise<Entry>>();
+  private readonly http: HttpClient;
+  private readonly subscriber: Redis;
+  private readonly ttlMs: number;
+  private readonly retryMs: number;
+  private readonly logger: Logger;
+  private subscribedOnce = false;
+
+  constructor(private readonly options: DiscoveryClientOptions) {
+    super();
+    this.ttlMs = options.ttlMs ?? 30_000;
+    this.retryMs = options.retryMs ?? 1000;
+    this.logger = options.logger ?? log();
+    const timeoutMs = options.timeoutMs ?? 1000;
+    this.http = createHttpClient({ name: "discovery", timeoutMs, failureThreshold: 3, halfOpenAfterMs: this.retryMs });
+    this.subscriber = createRedis(options.redisUrl, { timeoutMs, logger: this.logger, connectionName: "discovery-sdk" });
+    this.subscriber.on("ready", () => {
+      const reconnect = this.subscribedOnce;
+      this.subscribedOnce = true;
+      this.subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => this.logger.warn({ err: error }, "discovery SDK could not subscribe to changes"));
+      // Pushes sent while we were disconnected are lost: refresh everything we hold.
+      if (reconnect) for (const name of this.entries.keys()) this.invalidate(name);
+    });
+    this.subscriber.on("message", (_channel: string, raw: string) => {
+      const change = parseChange(raw);
+      if (change && this.entries.has(change.service)) this.invalidate(change.service);
+    });
+  }
+
+  /** Where to call `name` now; `routingKey` defaults to the current invocation context's. */
+  async resolve(name: string, scope: { routingKey?: string } = {}): Promise<Resolution> {
+    const entry = await this.entry(name);
+    const document = entry.document;
+    if (!document) throw new ServiceNotRegistered(name);
+    const stale = entry.failedAt !== undefined || !entry.valid;
+    const override = document.overrides.length > 0 ? selectOverride(document.overrides, { routingKey: scope.routingKey ?? currentContext()?.routingKey, environment: this.options.environment }) : undefined;
+    const base = { name, endpoints: document.endpoints, settings: document.settings, version: document.version, revision: document.revision, stale };
+    if (override) return { ...base, url: override.target, via: "override", override };
+    const url = document.endpoints[entry.nextEndpoint++ % document.endpoints.length]!;
+    return { ...base, url, via: "registry" };
+  }
+
+  /** The cached registration of `name` (undefined when not registered). */
+  async service(name: string): Promise<ServiceDocument | undefined> {
+    return (await this.entry(name)).document;
+  }
+
+  /** Every registered service, straight from discovery (not cached). */
+  async list(): Promise<ServiceDocument[]> {
+    const response = await this.http.request<{ services: ServiceDocument[] }>(new URL("/v1/services", this.options.url), {}, rethrow);
+    if (response.status !== 200) throw new Error(`discovery answered ${response.status} listing services`);
+    return response.body.services;
+  }
+
+  async close(): Promise<void> {
+    this.removeAllListeners();
+    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+  }
+
+  private entry(name: string): Promise<Entry> | Entry {
+    const entry = this.entries.get(name);
+    const now = Date.now();
+    if (entry) {
+      if (entry.failedAt !== undefined ? now - entry.failedAt < this.retryMs : entry.valid && now - entry.fetchedAt < this.ttlMs) return entry;
+    }
+    return this.refresh(name);
+  }
+
+  private invalidate(name: string): void {
+    const entry = this.entries.get(name);
+    if (entry) entry.valid = false;
+    // Refresh eagerly, so the next resolve does not wait (and listeners hear of the change).
+    this.refresh(name).catch(() => undefined);
+  }
+
+  private refresh(name: string): Promise<Entry> {
+    let pending = this.refreshing.get(name);
+    if (pending) return pending;
+    pending = this.fetch(name).finally(() => this.refreshing.delete(name));
+    this.refreshing.set(name, pending);
+    return pending;
+  }
+
+  private async fetch(name: string): Promise<Entry> {
+    const previous = this.entries.get(name);
+    try {
+      const response = await this.http.request<ServiceDocument>(new URL(`/v1/services/${encodeURIComponent(name)}`, this.options.url), {}, rethrow);
+      if (response.status !== 200 && response.status !== 404) throw new Error(`discovery answered ${response.status} for ${name}`);
+      const document = response.status === 200 ? response.body : undefined;
+      const entry: Entry = { document, fetchedAt: Date.now(), valid: true, nextEndpoint: previous?.nextEndpoint ?? 0 };
+      this.entries.set(name, entry);
+      if (previous && previous.document?.revision !== document?.revision) this.emit("change", name, document);
+      if (previous?.failedAt !== undefined) this.logger.info({ service: name }, "discovery reachable again; cache refreshed");
+      return entry;
+    } catch (error) {
+      if (!previous) throw new DiscoveryUnavailable(name, error);
+      if (previous.failedAt === undefined) this.logger.warn({ err: error, service: name }, "discovery unreachable; serving the last known value");
+      previous.failedAt = Date.now();
+      return previous;
+    }
+  }
+}

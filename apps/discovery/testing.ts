@@ -1,0 +1,15 @@
+/** Test and benchmark helper: a migrated database and a discovery service on it. */
+import { createService, type Service } from "../kit/index";
+import type { KitConfig } from "../kit/config";
+import { discoveryConfigSchema, type DiscoveryConfig } from "./config";
+import { setupDiscovery } from "./discovery-service";
+import type { DestinationStream } from "pino";
+
+export function startDiscovery(env: Record<string, string>, logDestination?: DestinationStream): Promise<Service<KitConfig & DiscoveryConfig>> {
+  return createService({ name: "discovery", config: discoveryConfigSchema, setup: setupDiscovery, env: { HOST: "127.0.0.1", PORT: "0", ...env }, logDestination });
+}
+
+/** An invocation context header with an actor, as an operator's CLI would send it. */
+export function actorHeader(id = "alice"): Record<string, string> {
+  return { "x-armature-context": Buffer.from(JSON.stringify({ actor: { id, type: "user" } })).toString("base64url") };
+}

@@ -1,0 +1,56 @@
+/**
+ * Config from the environment, validated by zod. A bad value stops the process before it listens,
+ * with one line per problem naming the variable, the value found and what is expected.
+ */
+import { z } from "zod";
+
+/** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
+export const kitConfigSchema = z.object({
+  /** 0 picks a free port (tests). */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  SERVICE_VERSION: z.string().min(1).default("dev"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "plain"]).default("json"),
+  /** Largest request body accepted, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** After SIGTERM readiness fails at once; the server keeps serving this long before it stops accepting. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(20_000).default(0),
+  /** Hard limit for a graceful shutdown; well inside Kubernetes' 30 s termination grace. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(28_000).default(20_000),
+  /** Each dependency check (Postgres, Redis, Kafka) fails when it takes longer than this. */
+  HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
+  /** OTLP/HTTP traces endpoint (e.g. http://otel-collector:4318/v1/traces); traces are not exported when unset. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+});
+export type KitConfig = z.infer<typeof kitConfigSchema>;
+
+export interface ConfigProblem {
+  readonly variable: string;
+  readonly found: string;
+  readonly expected: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(["invalid configuration:", ...problems.map((p) => `  ${p.variable}: found ${p.found}; expected ${p.expected}`)].join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+/** Secrets are never echoed back in errors. */
+const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|KEY|URL)$/;
+
+export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  // Empty variables count as unset, as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue): ConfigProblem => {
+    const variable = issue.path.map(String).join(".") || "(environment)";
+    const raw = present[variable];
+    const found = raw === undefined ? "nothing (unset)" : SECRET_NAME.test(variable) ? "a value (not shown)" : JSON.stringify(raw);
+    return { variable, found, expected: issue.message };
+  });
+  throw new ConfigError(problems);
+}

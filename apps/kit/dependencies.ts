@@ -1,0 +1,52 @@
+/**
+ * Clients for the platform's data services, configured for failing fast: a dependency that is down
+ * makes calls fail within their timeout (so breakers and fallbacks act) instead of queueing forever.
+ */
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import type { Logger } from "pino";
+
+export function createPostgresPool(url: string, options: { timeoutMs: number; max?: number; logger: Logger }): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.timeoutMs,
+    // A query the server has not answered within this is abandoned by the client.
+    query_timeout: options.timeoutMs * 5,
+    idleTimeoutMillis: 30_000,
+  });
+  // Idle clients losing their connection is expected when Postgres restarts: log, do not crash.
+  pool.on("error", (error) => options.logger.warn({ err: error }, "idle Postgres connection failed"));
+  return pool;
+}
+
+export function createRedis(url: string, options: { timeoutMs: number; logger: Logger; connectionName?: string }): Redis {
+  const redis = new Redis(url, {
+    connectionName: options.connectionName,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.timeoutMs,
+    connectTimeout: options.timeoutMs,
+    // Reconnect forever, backing off to 2 s between tries.
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+  });
+  let lastLogged = 0;
+  redis.on("error", (error: Error) => {
+    if (Date.now() - lastLogged < 10_000) return; // one line per 10 s while Redis is down
+    lastLogged = Date.now();
+    options.logger.warn({ err: error }, "Redis connection failed; retrying");
+  });
+  return redis;
+}
+
+export function createKafka(brokers: readonly string[], options: { clientId: string; timeoutMs: number; logger: Logger }): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...brokers],
+    connectionTimeout: options.timeoutMs,
+    requestTimeout: options.timeoutMs * 5,
+    retry: { retries: 1, initialRetryTime: 100 },
+    logLevel: logLevel.WARN,
+    logCreator: () => (entry) => options.logger.warn({ kafka: entry.log }, `kafka: ${entry.log.message}`),
+  });
+}

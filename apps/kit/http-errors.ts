@@ -1,0 +1,78 @@
+/**
+ * Every error leaves as an RFC 9457 problem document (application/problem+json): 4xx say what was
+ * wrong and where; 5xx say only that something failed and which invocation to quote. No stack
+ * trace ever reaches a caller; the full error goes to the log.
+ */
+import { STATUS_CODES } from "node:http";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { z } from "zod";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string().optional(),
+  invocationId: z.string().optional(),
+  issues: z.array(z.object({ in: z.string(), path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function sendProblem(reply: FastifyReply, problem: Omit<Problem, "type" | "title"> & { title?: string }): FastifyReply {
+  const body: Problem = { type: "about:blank", title: problem.title ?? STATUS_CODES[problem.status] ?? "Error", ...problem };
+  return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
+}
+
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const invocationId = request.invocation?.context.invocationId;
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? "request";
+      const issues = error.validation.map((issue) => ({
+        in: where,
+        path: issue.instancePath.replace(/^\//, "").replaceAll("/", ".") || "(root)",
+        message: issue.message ?? "is invalid",
+      }));
+      return sendProblem(reply, {
+        status: 400,
+        code: `invalid_${where}`,
+        detail: `the request ${where} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+        issues,
+        invocationId,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendProblem(reply, { status, code: error.code ?? "bad_request", detail: error.message, invocationId });
+    }
+    request.log.error({ err: error }, "request failed");
+    return sendProblem(reply, {
+      status: status >= 500 && status < 600 ? status : 500,
+      code: "internal_error",
+      detail: "the service failed to handle this request; quote the invocationId when you report it",
+      invocationId,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, {
+      status: 404,
+      code: "not_found",
+      detail: `no route ${request.method} ${request.url.split("?")[0]}; the API is described at /openapi.json`,
+      invocationId: request.invocation?.context.invocationId,
+    }),
+  );
+}

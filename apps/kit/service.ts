@@ -1,0 +1,249 @@
+/**
+ * createService: one call wires an Armature app — validated config, the Fastify server with zod
+ * routes and OpenAPI, JSON logs, the invocation context, traces, metrics, health endpoints,
+ * dependency clients with checks, and graceful shutdown. See README.md for the contract it keeps.
+ */
+import swagger from "@fastify/swagger";
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, propagation, trace } from "@opentelemetry/api";
+import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
+import fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
+import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Redis } from "ioredis";
+import type { Admin } from "kafkajs";
+import type pg from "pg";
+import type { DestinationStream, Logger } from "pino";
+import { z } from "zod";
+import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
+import { createKafka, createPostgresPool, createRedis } from "./dependencies";
+import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
+import type { HealthCheck } from "./health/health-check";
+import { type HealthState, registerHealthRoutes } from "./health/health-routes";
+import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
+import { installErrorHandlers, sendProblem } from "./http-errors";
+import { ContextHeaderError, CONTEXT_HEADER, decodeContextHeader, forkContext } from "./invocation-context";
+import { type InvocationScope, runInScope } from "./invocation-scope";
+import { createLogger, invocationLevel, setProcessLogger } from "./logger";
+import { type ServiceMetrics, createMetrics } from "./metrics";
+import { type Guard, type GuardOptions, createGuard } from "./resilience";
+import { createTracing } from "./tracing";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    invocation: InvocationScope | null;
+    serverSpan: Span | null;
+  }
+}
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** Response header carrying this hop's invocation id, for support requests and client logs. */
+export const INVOCATION_ID_HEADER = "x-armature-invocation-id";
+export const METRICS_PATH = "/metrics";
+export const OPENAPI_PATH = "/openapi.json";
+
+export interface ServiceKit<C> {
+  readonly app: App;
+  readonly config: C;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+  /** A Postgres pool: closed on shutdown, checked by /readyz and /startupz. */
+  postgres(url: string, options?: { name?: string; max?: number }): pg.Pool;
+  /** A Redis client: closed on shutdown, checked by /readyz and /startupz (unless `checked: false`). */
+  redis(url: string, options?: { name?: string; checked?: boolean }): Redis;
+  /** A Kafka admin for cluster metadata: disconnected on shutdown, checked by /readyz and /startupz. */
+  kafka(brokers: readonly string[], options?: { name?: string }): Admin;
+  /** A circuit breaker with a timeout for calls to `name`. */
+  guard(options: GuardOptions): Guard;
+  /** An HTTP client that forwards the invocation context, behind a circuit breaker. */
+  http(options: HttpClientOptions): HttpClient;
+  addCheck(check: HealthCheck): void;
+  /** Runs on shutdown after the server stopped accepting and in-flight requests finished (last added runs first). */
+  onShutdown(close: () => unknown): void;
+}
+
+export interface ServiceOptions<S extends z.ZodObject> {
+  readonly name: string;
+  readonly description?: string;
+  /** The app's own environment keys; merged with the kit's (kitConfigSchema). */
+  readonly config?: S;
+  /** Defaults to process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Registers routes, creates clients; runs before the server listens. */
+  setup(kit: ServiceKit<KitConfig & z.infer<S>>): Promise<void> | void;
+  /** Tests: where log lines go, and an exporter that receives every span. */
+  readonly logDestination?: DestinationStream;
+  readonly spanExporter?: SpanExporter;
+}
+
+export interface Service<C = KitConfig> {
+  readonly name: string;
+  readonly app: App;
+  readonly config: C;
+  readonly logger: Logger;
+  /** Listens on HOST:PORT (PORT 0 picks a free port) and returns the base URL. */
+  listen(): Promise<string>;
+  /** Readiness fails at once, in-flight requests finish, pools close. Idempotent. */
+  shutdown(reason?: string): Promise<void>;
+}
+
+export async function createService<S extends z.ZodObject>(options: ServiceOptions<S>): Promise<Service<KitConfig & z.infer<S>>> {
+  const schema = options.config ? kitConfigSchema.extend(options.config.shape) : kitConfigSchema;
+  const config = parseConfig(schema, options.env ?? process.env) as KitConfig & z.infer<S>;
+  const logger = createLogger({ service: options.name, version: config.SERVICE_VERSION, level: config.LOG_LEVEL, format: config.LOG_FORMAT, destination: options.logDestination });
+  setProcessLogger(logger);
+  const tracing = createTracing({ service: options.name, version: config.SERVICE_VERSION, otlpEndpoint: config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, exporter: options.spanExporter });
+  const metrics = createMetrics(options.name);
+  const health: HealthState = { checks: [], draining: false, started: false };
+  const closers: Array<() => unknown> = [];
+
+  const baseLogger: FastifyBaseLogger = logger;
+  const app = fastify({
+    loggerInstance: baseLogger,
+    // The kit logs each request itself, in the log-line schema (see onResponse below).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Request-scoped loggers are made in onRequest, once the invocation context is known.
+    childLoggerFactory: (parent) => parent,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // A route that declares no query parameters accepts none: unknown parameters are a 400, not ignored.
+  app.addHook("onRoute", (route) => {
+    route.schema ??= {};
+    route.schema.querystring ??= z.strictObject({});
+  });
+  app.decorateRequest("invocation", null);
+  app.decorateRequest("serverSpan", null);
+  installErrorHandlers(app);
+  await app.register(swagger, {
+    openapi: { openapi: "3.1.0", info: { title: options.name, version: config.SERVICE_VERSION, description: options.description } },
+    transform: jsonSchemaTransform,
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+    const span = tracing.tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route } }, parent);
+    request.serverSpan = span;
+    let received: ReturnType<typeof decodeContextHeader> = {};
+    let badHeader: ContextHeaderError | undefined;
+    try {
+      received = decodeContextHeader(request.headers[CONTEXT_HEADER]);
+    } catch (error) {
+      if (!(error instanceof ContextHeaderError)) throw error;
+      badHeader = error; // still a scope (without the bad header) so the error reply and its log have one
+    }
+    request.invocation = scopeFor(received, span);
+    request.log = request.invocation.logger;
+    reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
+    if (badHeader) return sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message, invocationId: request.invocation.context.invocationId });
+  });
+
+  function scopeFor(received: ReturnType<typeof decodeContextHeader>, span: Span): InvocationScope {
+    const { traceId, spanId } = span.spanContext();
+    const context = forkContext(received, { traceId, spanId });
+    const level = invocationLevel(context.toggles, logger);
+    return { context, logger: logger.child({ context }, level ? { level } : undefined), tracer: tracing.tracer };
+  }
+
+  // Handlers (and everything they await) run inside the invocation's scope and its server span.
+  app.addHook("preHandler", (request, _reply, done) => {
+    const scope = request.invocation;
+    const span = request.serverSpan;
+    if (!scope || !span) return done();
+    otelContext.with(trace.setSpan(otelContext.active(), span), () => runInScope(scope, done));
+  });
+
+  // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere
+  // and the server can finish closing as soon as in-flight requests are done.
+  app.addHook("onSend", async (_request, reply) => {
+    if (health.draining) reply.header("connection", "close");
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    const status = reply.statusCode;
+    metrics.requestDuration.observe({ method: request.method, route, status_code: status }, reply.elapsedTime / 1000);
+    const span = request.serverSpan;
+    if (span) {
+      span.setAttribute("http.response.status_code", status);
+      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    }
+    request.log.debug({ http: { method: request.method, route, status, durationMs: Math.round(reply.elapsedTime * 100) / 100 } }, "request completed");
+  });
+
+  app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+  registerHealthRoutes(app, health, { serviceId: options.name, version: config.SERVICE_VERSION });
+
+  const timeoutMs = config.HEALTH_CHECK_TIMEOUT_MS;
+  const observe = { logger, registry: metrics.registry };
+  const kit: ServiceKit<KitConfig & z.infer<S>> = {
+    app,
+    config,
+    logger,
+    metrics,
+    postgres(url, opts = {}) {
+      const pool = createPostgresPool(url, { timeoutMs, max: opts.max, logger });
+      health.checks.push(postgresCheck(pool, timeoutMs, opts.name));
+      closers.push(() => pool.end());
+      return pool;
+    },
+    redis(url, opts = {}) {
+      const redis = createRedis(url, { timeoutMs, logger, connectionName: `${options.name}${opts.name ? `-${opts.name}` : ""}` });
+      if (opts.checked !== false) health.checks.push(redisCheck(redis, timeoutMs, opts.name));
+      closers.push(() => redis.quit().catch(() => redis.disconnect()));
+      return redis;
+    },
+    kafka(brokers, opts = {}) {
+      const admin = createKafka(brokers, { clientId: options.name, timeoutMs, logger }).admin();
+      health.checks.push(kafkaCheck(admin, timeoutMs, opts.name));
+      closers.push(() => admin.disconnect());
+      return admin;
+    },
+    guard: (guardOptions) => createGuard(guardOptions, observe),
+    http: (httpOptions) => createHttpClient(httpOptions, observe),
+    addCheck: (check) => void health.checks.push(check),
+    onShutdown: (close) => void closers.push(close),
+  };
+  await options.setup(kit);
+
+  app.addHook("onClose", async () => {
+    for (const close of [...closers].reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: error }, "closing a dependency failed");
+      }
+    }
+    await tracing.shutdown();
+  });
+
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    name: options.name,
+    app,
+    config,
+    logger,
+    async listen() {
+      const started = performance.now();
+      const address = await app.listen({ port: config.PORT, host: config.HOST });
+      logger.info({ address, listenMs: Math.round(performance.now() - started) }, `${options.name} listening`);
+      return address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+    },
+    shutdown(reason = "shutdown requested") {
+      shuttingDown ??= (async () => {
+        health.draining = true;
+        logger.info({ reason, delayMs: config.SHUTDOWN_DELAY_MS }, "shutting down: readiness now fails");
+        if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
+        await app.close();
+        logger.info("shut down: in-flight requests finished, dependencies closed");
+        logger.flush();
+      })();
+      return shuttingDown;
+    },
+  };
+}

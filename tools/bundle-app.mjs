@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Bundles one app (apps/<app>/main.ts) into a single JavaScript file with esbuild: what its
+// container image runs (see apps/<app>/Dockerfile). Usage: node tools/bundle-app.mjs <app> <outfile>
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const [app, outfile] = process.argv.slice(2);
+if (!app || !outfile || !/^[a-z-]+$/.test(app)) {
+  process.stderr.write("usage: node tools/bundle-app.mjs <app> <outfile>   (app: a folder under apps/, e.g. discovery)\n");
+  process.exit(2);
+}
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+await build({
+  entryPoints: [path.join(root, "apps", app, "main.ts")],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  outfile,
+  sourcemap: true,
+  // Optional native bindings the pure-JS clients only load when asked to.
+  external: ["pg-native"],
+  logLevel: "warning",
+});
