@@ -18,6 +18,8 @@ export const regenerateCommand = "npm run db:types";
 
 const header = `// Generated from the migrations beside this file by \`${regenerateCommand}\`; do not edit.\n`;
 
+const jsonColumn = "ColumnType<JsonValue, string, string>";
+
 /** The TypeScript source of the types of the database at `databaseUrl`, as it is now. */
 export async function introspectTypes(databaseUrl: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
@@ -34,6 +36,9 @@ export async function introspectTypes(databaseUrl: string): Promise<string> {
       // Time partitions come and go with the calendar; queries use the parent table.
       partitions: false,
       typeOnlyImports: true,
+      // node-postgres sends a JS array as a Postgres array, not JSON: make writes to json/jsonb
+      // columns take a string (JSON.stringify), as reads already return the parsed value.
+      typeMapping: { json: jsonColumn, jsonb: jsonColumn },
     });
     return header + source;
   } finally {
