@@ -5,6 +5,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tools/test-services/fixtures";
+import { logLineProblems } from "../../kit/testing/log-capture";
 import { runCliInProcess, runCliProcess, writeMigrationFolder } from "./testing";
 
 let database: TestDatabase;
@@ -153,7 +154,7 @@ describe("a bad command line is a usage error (exit 2)", () => {
     [["rollback-post", "--dir", "x", "--to", "two"], /--to must be a version number/],
     [["pre", "--dir", "x", "--lock-timeout", "soon"], /--lock-timeout must be a positive number of seconds, found "soon"/],
     [["pre", "--dir", "x", "--database", "y"], /--database and --dir both given/],
-    [["status", "--json", "--log-format", "xml", "--dir", "x"], /--log-format \(or LOG_FORMAT\) must be text or json/],
+    [["status", "--json", "--log-format", "xml", "--dir", "x"], /--log-format \(or LOG_FORMAT\) must be plain or json/],
   ])("%j", async (args, message) => {
     const result = await runCliInProcess(args, { DATABASE_URL: database.url });
     expect(result.stderr).toMatch(message);
@@ -185,6 +186,28 @@ describe("a failing step (exit 7)", () => {
       await client.end();
       expect(columns.rows).toEqual([{ column_name: "id" }]);
       expect(history.rows).toEqual([{ name: "0001_a" }]);
+    } finally {
+      await own.drop();
+    }
+  });
+});
+
+describe("LOG_FORMAT=json", () => {
+  it("writes progress and errors as lines of the platform's log-line schema, results still on stdout", async () => {
+    const own = await createTestDatabase("json_logs");
+    try {
+      const directory = await writeMigrationFolder("logged", { "0001_a/pre.sql": good });
+      const env = { DATABASE_URL: own.url, LOG_FORMAT: "json" };
+      const applied = await runCliInProcess(["pre", "--dir", directory], env);
+      const refused = await runCliInProcess(["pre", "--dir", "/nonexistent/logged"], env);
+      const planned = await runCliInProcess(["plan", "pre", "--dir", directory], env);
+      expect([applied.code, refused.code, planned.code]).toEqual([0, 3, 0]);
+      expect(planned.stdout).toMatch(/0 steps pending/);
+      const lines = [applied, refused, planned].flatMap((result) => result.stderr.trim().split("\n").filter(Boolean)).map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines.length).toBeGreaterThanOrEqual(4);
+      for (const line of lines) expect(logLineProblems(line), JSON.stringify(line)).toEqual([]);
+      expect(lines).toContainEqual(expect.objectContaining({ level: "info", service: "migrator", msg: "pre: 1 step applied to logged" }));
+      expect(lines).toContainEqual(expect.objectContaining({ level: "error", msg: expect.stringMatching(/does not exist/), data: { kind: "invalidMigrations", exitCode: 3 } }));
     } finally {
       await own.drop();
     }

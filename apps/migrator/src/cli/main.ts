@@ -62,7 +62,7 @@ async function execute(command: CliCommand, output: Output, log: Reporter): Prom
 }
 
 export async function run(argv: readonly string[], env: NodeJS.ProcessEnv, output: Output): Promise<number> {
-  let log = reporter(env["LOG_FORMAT"] === "json" ? "json" : "text", output);
+  let log = reporter(env["LOG_FORMAT"] === "json" ? "json" : "plain", output);
   try {
     const command = parseCommandLine(argv, env);
     log = reporter(command.logFormat, output);

@@ -27,7 +27,7 @@ Flags:
   --lock-timeout <s>     seconds to wait for another runner's lock (env MIGRATOR_LOCK_TIMEOUT, default 60)
   --to <version>         rollback-post: undo every applied post step above this version
   --json                 status: print JSON
-  --log-format <f>       text (default) or json (env LOG_FORMAT)
+  --log-format <f>       plain (default) or json: the platform's log-line schema (env LOG_FORMAT)
   -h, --help             this text
 
 Exit codes: 0 done, 1 unexpected error, 2 bad command line, 3 invalid migrations folder,
@@ -35,7 +35,7 @@ Exit codes: 0 done, 1 unexpected error, 2 bad command line, 3 invalid migrations
 step), 6 lock timeout, 7 a step failed (rolled back), 8 Kubernetes error, 9 the Job failed.
 `;
 
-export type LogFormat = "text" | "json";
+export type LogFormat = "plain" | "json";
 
 interface Common {
   readonly logFormat: LogFormat;
@@ -93,8 +93,8 @@ function version(raw: string | undefined): number | undefined {
 }
 
 function logFormat(raw: string | undefined): LogFormat {
-  const value = raw ?? "text";
-  if (value !== "text" && value !== "json") throw usageError(`--log-format (or LOG_FORMAT) must be text or json, found "${value}"`);
+  const value = raw ?? "plain";
+  if (value !== "plain" && value !== "json") throw usageError(`--log-format (or LOG_FORMAT) must be plain or json (as for every Armature app), found "${value}"`);
   return value;
 }
 

@@ -1,7 +1,10 @@
 /**
  * What the CLI prints: progress and errors to stderr (plain lines, or JSON lines with
- * LOG_FORMAT=json for log collectors in the cluster); results (status, plan SQL) to stdout.
+ * LOG_FORMAT=json for log collectors in the cluster); results (status, plan SQL) to stdout, so
+ * they stay pipeable whatever the log format.
  */
+import { Writable } from "node:stream";
+import { createLogger } from "../../../kit/logger";
 import { describeHolder } from "../advisory-lock";
 import type { StatusReport, StepState } from "../inspect";
 import type { MigratorEvent } from "../migrate";
@@ -17,15 +20,25 @@ export interface Reporter {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * `plain`: readable lines. `json`: the kit's logger, so each line follows the platform's log-line
+ * schema (apps/kit/schemas/log-line.schema.json); fields go under `data`.
+ */
 export function reporter(format: LogFormat, output: Output): Reporter {
-  const write = (level: "info" | "error", message: string, fields: Record<string, unknown> = {}) => {
-    if (format === "json") {
-      output.stderr(`${JSON.stringify({ time: new Date().toISOString(), level, service: "migrator", message, ...fields })}\n`);
-    } else {
-      output.stderr(`${level === "error" ? "error: " : ""}${message}\n`);
-    }
+  if (format === "json") {
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        output.stderr(chunk.toString("utf8"));
+        done();
+      },
+    });
+    const logger = createLogger({ service: "migrator", version: process.env["SERVICE_VERSION"] ?? "dev", level: "info", format: "json", destination });
+    return { info: (message, fields = {}) => logger.info(fields, message), error: (message, fields = {}) => logger.error(fields, message) };
+  }
+  return {
+    info: (message) => output.stderr(`${message}\n`),
+    error: (message) => output.stderr(`error: ${message}\n`),
   };
-  return { info: (message, fields) => write("info", message, fields), error: (message, fields) => write("error", message, fields) };
 }
 
 export function describeEvent(event: MigratorEvent): string {
