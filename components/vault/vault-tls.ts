@@ -9,6 +9,8 @@ import * as tls from "@pulumi/tls";
 
 export interface VaultTlsArgs {
   readonly namespace: pulumi.Input<string>;
+  /** The platform labels (team, tenant, environment...), for the Kubernetes Secret. */
+  readonly labels: Readonly<Record<string, string>>;
   readonly namespaceName: string;
   /** Helm release name: the chart names its Services after it. */
   readonly releaseName: string;
@@ -65,7 +67,7 @@ export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.Cu
   }, opts);
 
   const secret = new k8s.core.v1.Secret(`${name}-tls`, {
-    metadata: { name: args.secretName, namespace: args.namespace },
+    metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
     type: "kubernetes.io/tls",
     stringData: {
       "tls.crt": pulumi.interpolate`${certificate.certPem}${ca.certPem}`,

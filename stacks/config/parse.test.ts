@@ -177,6 +177,21 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:tenants\[0\]\.branches\[0\]\.children\[1\]\.id: found "eu", expected a branch id unique within tenant acme$/,
     },
     {
+      name: "a tenant id that is a platform topic domain (its prefix ACL would cover platform topics)",
+      edit: (v) => (v["tenants"][1].id = "flags"),
+      expected: /^armature:tenants\[1\]\.id: found "flags", expected a tenant id other than "flags", which is the domain of platform Kafka topics/,
+    },
+    {
+      name: "a tenant named like the shared platform",
+      edit: (v) => (v["tenants"][0].id = "platform"),
+      expected: /^armature:tenants\[0\]\.id: found "platform", expected a tenant id other than "platform", which is the label value of shared platform resources$/,
+    },
+    {
+      name: "a Vault API address that is not https",
+      edit: (v) => (v["vault"].apiAddress = "http://vault:8200"),
+      expected: /^armature:vault\.apiAddress: found "http:\/\/vault:8200", expected an https URL/,
+    },
+    {
       name: "a public range allowed to reach the control plane",
       edit: (v) => (v["network"].masterAuthorizedCidrs = ["0.0.0.0/0"]),
       expected: /^armature:network\.masterAuthorizedCidrs\[0\]: found "0\.0\.0\.0\/0", expected a private \(RFC 1918\) range/,

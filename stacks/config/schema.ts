@@ -8,11 +8,14 @@
 import { z } from "zod";
 import { TOPIC_NAME } from "../../components/kafka/topic-name";
 import { parseCidr } from "../../components/shared/cidr";
+import { COLOURS } from "../../components/blue-green-service/colours";
+import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
+import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
-export const COLOURS = ["blue", "green"] as const;
-export const TENANT_TIERS = ["starter", "standard", "premium"] as const;
-export const APP_NAMES = ["discovery", "flags", "health", "migrator", "worker"] as const;
+export { COLOURS } from "../../components/blue-green-service/colours";
+export { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
+export { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
 export const WORKER_PLACEMENTS = ["separate-cluster", "services-cluster-pool"] as const;
 
@@ -144,6 +147,11 @@ const vault = z.strictObject({
   chartVersion: z
     .string({ error: "a Helm chart version such as 0.31.0" })
     .regex(/^\d+\.\d+\.\d+$/, { error: "a Helm chart version such as 0.31.0" }),
+  /** Where Pulumi reaches Vault's API to configure tenants' mounts, policies and roles. Default: the in-cluster address. */
+  apiAddress: z
+    .string({ error: "an https URL such as https://vault.internal.example.com:8200" })
+    .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: "an https URL such as https://vault.internal.example.com:8200" })
+    .optional(),
 });
 
 export interface OrgBranch {
