@@ -3,15 +3,14 @@
  * than a number of days, in batches. It checkpoints after each batch, so a run interrupted by a
  * spot preemption or a timeout resumes where it stopped; it is the example of a long, resumable job.
  */
-import { sql } from "kysely";
-import { Kysely, PostgresDialect } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import type pg from "pg";
 import { z } from "zod";
-import type { WorkerDatabase } from "../runtime/db/schema";
+import type { DB } from "../../../migrations/worker/schema.generated";
 import { defineJob } from "../runtime/index";
 
 export function pruneHistoryJob(pool: pg.Pool) {
-  const db = new Kysely<WorkerDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return defineJob({
     id: "platform.prune-history",
     description: "Deletes succeeded, dead and cancelled runs that finished more than olderThanDays ago, batch by batch (resumable).",

@@ -1,7 +1,8 @@
 /** Reads of runs, their attempts, triggers and logs, as the API's documents. */
 import type { Kysely, Selectable } from "kysely";
 import { type AttemptDocument, type LogLineDocument, type RunDocument, type TriggerDocument, iso } from "./api/documents";
-import type { RunState, RunsTable, WorkerDatabase } from "./db/schema";
+import type { ArmatureWorkerRuns, DB } from "../../../migrations/worker/schema.generated";
+import type { AttemptOutcome, LogLevel, RunState, TriggerOutcome, TriggerSource } from "./states";
 
 export interface RunFilter {
   readonly jobId?: string;
@@ -11,17 +12,17 @@ export interface RunFilter {
   readonly before?: string;
 }
 
-const contextOf = (context: Record<string, unknown>) => {
+const contextOf = (context: unknown) => {
   const { traceId, invocationId, parentInvocationId, tenant, actor } = context as RunDocument["context"];
   return { traceId, invocationId, parentInvocationId, tenant, actor };
 };
 
-export function runDocument(row: Selectable<RunsTable>): RunDocument {
+export function runDocument(row: Selectable<ArmatureWorkerRuns>): RunDocument {
   return {
     id: row.id,
     jobId: row.job_id,
     params: row.params,
-    state: row.state,
+    state: row.state as RunState,
     attempt: row.attempts,
     maxAttempts: row.max_attempts,
     runAfter: iso(row.run_after)!,
@@ -39,7 +40,7 @@ export function runDocument(row: Selectable<RunsTable>): RunDocument {
 }
 
 export class RunHistory {
-  constructor(private readonly db: Kysely<WorkerDatabase>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
   async get(runId: string): Promise<RunDocument | undefined> {
     const row = await this.db.selectFrom("armature_worker.runs").selectAll().where("id", "=", runId).executeTakeFirst();
@@ -71,7 +72,7 @@ export class RunHistory {
       invocationId: row.invocation_id,
       startedAt: iso(row.started_at)!,
       endedAt: iso(row.ended_at),
-      outcome: row.outcome,
+      outcome: row.outcome as AttemptOutcome | null,
       error: row.error,
     }));
   }
@@ -80,8 +81,8 @@ export class RunHistory {
     const rows = await this.db.selectFrom("armature_worker.triggers").selectAll().where("run_id", "=", runId).orderBy("created_at").execute();
     return rows.map((row) => ({
       id: row.id,
-      source: row.source,
-      outcome: row.outcome,
+      source: row.source as TriggerSource,
+      outcome: row.outcome as TriggerOutcome,
       scheduleId: row.schedule_id,
       tickAt: iso(row.tick_at),
       context: contextOf(row.context),
@@ -93,6 +94,6 @@ export class RunHistory {
     let query = this.db.selectFrom("armature_worker.run_logs").selectAll().where("run_id", "=", runId).orderBy("id").limit(options.limit);
     if (options.after) query = query.where("id", ">", options.after);
     const rows = await query.execute();
-    return rows.map((row) => ({ id: String(row.id), attempt: row.attempt, at: iso(row.at)!, level: row.level, msg: row.msg, data: row.data }));
+    return rows.map((row) => ({ id: String(row.id), attempt: row.attempt, at: iso(row.at)!, level: row.level as LogLevel, msg: row.msg, data: row.data as Record<string, unknown> | null }));
   }
 }

@@ -9,11 +9,12 @@
  */
 import { type Kysely, type Transaction, sql } from "kysely";
 import type { InvocationContext } from "../../kit/index";
-import type { AttemptOutcome, RunState, TriggerOutcome, TriggerSource, WorkerDatabase } from "./db/schema";
+import type { DB } from "../../../migrations/worker/schema.generated";
+import type { AttemptOutcome, LogLevel, RunState, TriggerOutcome, TriggerSource } from "./states";
 
 export const WAKE_CHANNEL = "armature_worker_runs";
 
-type Db = Kysely<WorkerDatabase> | Transaction<WorkerDatabase>;
+type Db = Kysely<DB> | Transaction<DB>;
 
 /** The key of "the same parameters": sha-256 of the jsonb text (jsonb orders object keys). */
 const paramsKey = (params: string) => sql<string>`encode(sha256(convert_to(${params}::jsonb::text, 'UTF8')), 'hex')`;
@@ -60,7 +61,7 @@ export interface Lease {
 
 export interface LogLine {
   readonly at: Date;
-  readonly level: "info" | "warn" | "error";
+  readonly level: LogLevel;
   readonly msg: string;
   readonly data?: Record<string, unknown>;
 }
@@ -101,7 +102,7 @@ export interface QueueDepth {
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
 export class RunQueue {
-  constructor(readonly db: Kysely<WorkerDatabase>) {}
+  constructor(readonly db: Kysely<DB>) {}
 
   /**
    * Creates a run, or joins the run of the same job and parameters that is queued and not started
@@ -109,7 +110,7 @@ export class RunQueue {
    * so no agent can start it in between: a deduplicated trigger always has a run that starts after it.
    * Runs in `db` when it is a transaction (a schedule tick), else in its own.
    */
-  async enqueue(request: EnqueueRequest, db?: Transaction<WorkerDatabase>): Promise<EnqueueResult> {
+  async enqueue(request: EnqueueRequest, db?: Transaction<DB>): Promise<EnqueueResult> {
     if (!db) return this.db.transaction().execute((tx) => this.enqueue(request, tx));
     const params = json(request.params);
     for (let tries = 0; tries < 5; tries++) {

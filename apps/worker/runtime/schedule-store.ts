@@ -8,7 +8,7 @@ import { type Kysely, type Selectable, sql } from "kysely";
 import type { InvocationContext } from "../../kit/index";
 import { type ScheduleDocument, iso } from "./api/documents";
 import type { CronSchedule } from "./cron-schedule";
-import type { SchedulesTable, WorkerDatabase } from "./db/schema";
+import type { DB, ArmatureWorkerSchedules } from "../../../migrations/worker/schema.generated";
 import type { EnqueueResult, RunQueue } from "./run-queue";
 
 export interface ScheduleInput {
@@ -36,7 +36,7 @@ export interface DueSchedule {
 /** What firing a due tick decided: enqueue (with the next tick after it), or skip it with a reason. */
 export type TickPlan = { readonly fire: true; readonly maxAttempts: number; readonly params: unknown; readonly next: Date } | { readonly fire: false; readonly reason: string; readonly next: Date };
 
-export function scheduleDocument(row: Selectable<SchedulesTable>): ScheduleDocument {
+export function scheduleDocument(row: Selectable<ArmatureWorkerSchedules>): ScheduleDocument {
   return {
     id: row.id,
     jobId: row.job_id,
@@ -44,7 +44,7 @@ export function scheduleDocument(row: Selectable<SchedulesTable>): ScheduleDocum
     cron: row.cron,
     timezone: row.timezone,
     enabled: row.enabled,
-    source: row.source,
+    source: row.source as ScheduleDocument["source"],
     nextTickAt: iso(row.next_tick_at)!,
     updatedAt: iso(row.updated_at)!,
     updatedBy: row.updated_by,
@@ -53,7 +53,7 @@ export function scheduleDocument(row: Selectable<SchedulesTable>): ScheduleDocum
 
 export class ScheduleStore {
   constructor(
-    private readonly db: Kysely<WorkerDatabase>,
+    private readonly db: Kysely<DB>,
     private readonly queue: RunQueue,
   ) {}
 
@@ -74,7 +74,7 @@ export class ScheduleStore {
   async put(input: ScheduleInput, options: { keepEnabled?: boolean } = {}): Promise<{ document: ScheduleDocument; created: boolean }> {
     const next = input.cron.next(new Date());
     if (!next) throw new Error(`schedule ${input.id}: the cron expression never fires`);
-    const row = await sql<Selectable<SchedulesTable> & { created: boolean }>`
+    const row = await sql<Selectable<ArmatureWorkerSchedules> & { created: boolean }>`
       insert into armature_worker.schedules as s (id, job_id, params, cron, timezone, enabled, source, next_tick_at, updated_by)
       values (${input.id}, ${input.jobId}, ${JSON.stringify(input.params)}::jsonb, ${input.cron.expression}, ${input.cron.timezone},
               ${input.enabled}, ${input.source}, ${next}, ${input.updatedBy})

@@ -23,7 +23,7 @@ import { registerRunsRoutes } from "./api/runs-routes";
 import { registerSchedulesRoutes } from "./api/schedules-routes";
 import { type WorkerConfig, checkWorkerConfig, workerConfigSchema } from "./config";
 import { parseCron } from "./cron-schedule";
-import type { WorkerDatabase } from "./db/schema";
+import type { DB } from "../../../migrations/worker/schema.generated";
 import type { JobDefinition } from "./job-definition";
 import { JobDefinitionError } from "./job-errors";
 import { JobRegistry } from "./job-registry";
@@ -84,7 +84,7 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   const { config } = kit;
   checkWorkerConfig(config);
   const pool = kit.postgres(config.DATABASE_URL, { max: config.WORKER_CONCURRENCY + 5 });
-  const db = new Kysely<WorkerDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const registry = new JobRegistry(options.jobs({ kit, pool }));
   if (registry.ids.length === 0) throw new JobDefinitionError(options.name, "a worker agent needs at least one job");
   const codeSchedules = (options.schedules ?? []).map((schedule) => codeScheduleInput(schedule, registry));
