@@ -44,6 +44,7 @@ interface Run {
 }
 
 const TERMINAL = new Set(["succeeded", "dead", "cancelled"]);
+const COMMANDS = new Set(["jobs", "trigger", "status", "runs", "logs", "retry", "cancel", "schedules", "schedule"]);
 
 function usage(problem: string): never {
   throw new CliError(`${problem} (worker --help shows the commands)`, 2);
@@ -114,6 +115,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (!command) usage("no command given");
+  if (!COMMANDS.has(command)) usage(`unknown command ${JSON.stringify(command)}`);
   const actor = values.actor ?? io.env["USER"];
   if (!actor) usage("say who you are with --actor (or set USER): changes are audited");
   const api = new WorkerApiClient({ url: values.url ?? io.env["WORKER_URL"] ?? "http://127.0.0.1:8080", actor, tenant: values.tenant });
@@ -178,7 +180,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case "schedule":
       return schedule(rest, values, api, print);
     default:
-      usage(`unknown command ${JSON.stringify(command)}`);
+      usage(`unknown command ${JSON.stringify(command)}`); // unreachable: checked above
   }
 }
 
