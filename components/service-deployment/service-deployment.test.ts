@@ -83,4 +83,12 @@ describe("ServiceDeployment", () => {
     await mocks.settle();
     expect(mocks.named(HPA, "scaled").inputs.spec).toMatchObject({ minReplicas: 2, maxReplicas: 20, metrics: [queueDepth] });
   });
+
+  it("leaves the replica count to an external autoscaler (KEDA) when asked: no HPA, spec.replicas unset", async () => {
+    create("queue-scaled", { autoscaling: { external: "KEDA ScaledObject shop/queue-scaled" } });
+    await mocks.settle();
+    expect(mocks.named(DEPLOYMENT, "queue-scaled").inputs.spec.replicas).toBeUndefined();
+    expect(mocks.ofType(HPA).some((hpa) => hpa.name === "queue-scaled")).toBe(false);
+    expect(() => create("unnamed-scaler", { autoscaling: { external: " " } })).toThrow(/Args\.autoscaling\.external: names nothing/);
+  });
 });

@@ -40,6 +40,12 @@ export interface AutoscalingSpec {
   readonly metrics?: k8s.types.input.autoscaling.v2.MetricSpec[];
 }
 
+/** The replica count is owned by an autoscaler outside this component. */
+export interface ExternalAutoscaling {
+  /** What owns it, e.g. "KEDA ScaledObject workers/worker". */
+  readonly external: string;
+}
+
 /** Escape hatches from the workload rules. Each holds the reason, written on the Deployment. */
 export interface WorkloadOverrides {
   /** Allows `replicas` below 2 (the Deployment then has no redundancy). */
@@ -62,8 +68,12 @@ export interface ServiceDeploymentArgs {
   readonly podLabels?: Labels;
   /** Minimum replicas. Default 2; below 2 needs `overrides.singleReplica`. */
   readonly replicas?: number;
-  /** Default: CPU-based, from `replicas` to 3 × `replicas`. `false`: a fixed replica count. */
-  readonly autoscaling?: AutoscalingSpec | false;
+  /**
+   * Default: CPU-based, from `replicas` to 3 × `replicas`. `false`: a fixed replica count.
+   * `{ external }`: another autoscaler owns the count (e.g. a KEDA ScaledObject, named here): no
+   * HPA, and `spec.replicas` stays unset so `pulumi up` never fights it.
+   */
+  readonly autoscaling?: AutoscalingSpec | false | ExternalAutoscaling;
   /** Default: requests 100m / 128Mi, limits 500m / 256Mi. */
   readonly resources?: ResourceSizes;
   /** Container port. Default 8080 (the kit's). */
@@ -130,6 +140,7 @@ export class ServiceDeployment extends pulumi.ComponentResource {
       timeoutSeconds: 2,
     });
     const autoscaled = args.autoscaling !== false;
+    const hpa = autoscaled && !isExternal(args.autoscaling) ? (args.autoscaling ?? {}) : undefined;
 
     this.deployment = new k8s.apps.v1.Deployment(name, {
       metadata: { ...metadata, annotations: overrideAnnotations },
@@ -201,16 +212,16 @@ export class ServiceDeployment extends pulumi.ComponentResource {
       },
     }, child);
 
-    this.autoscaler = autoscaled
+    this.autoscaler = hpa
       ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
           metadata,
           spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: instance },
             minReplicas: replicas,
-            maxReplicas: (args.autoscaling || {}).maxReplicas ?? replicas * 3,
-            metrics: (args.autoscaling || {}).metrics ?? [{
+            maxReplicas: hpa.maxReplicas ?? replicas * 3,
+            metrics: hpa.metrics ?? [{
               type: "Resource",
-              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: (args.autoscaling || {}).targetCpuUtilization ?? 70 } },
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: hpa.targetCpuUtilization ?? 70 } },
             }],
           },
         }, child)
@@ -218,6 +229,10 @@ export class ServiceDeployment extends pulumi.ComponentResource {
 
     this.registerOutputs({ instance, selectorLabels: this.selectorLabels });
   }
+}
+
+function isExternal(autoscaling: ServiceDeploymentArgs["autoscaling"]): autoscaling is ExternalAutoscaling {
+  return typeof autoscaling === "object" && "external" in autoscaling;
 }
 
 function spread(topologyKey: string, whenUnsatisfiable: string, selector: Labels): k8s.types.input.core.v1.TopologySpreadConstraint {
@@ -264,7 +279,9 @@ function validate(name: string, args: ServiceDeploymentArgs): void {
   const preStop = args.preStopDelaySeconds ?? 5;
   check(Number.isInteger(grace) && grace >= 1 && grace <= 30, "terminationGracePeriodSeconds", `${grace} is outside 1-30`, "stop within 30 seconds (the kit's shutdown timeout is at most 28 s)");
   check(Number.isInteger(preStop) && preStop >= 1 && preStop < grace, "preStopDelaySeconds", `${preStop} is not between 1 and the grace period (${grace})`, "use a few seconds, e.g. 5, so endpoints drop the pod before it stops");
-  if (args.autoscaling) {
+  if (isExternal(args.autoscaling)) {
+    check(args.autoscaling.external.trim().length > 0, "autoscaling.external", "names nothing", 'name the autoscaler that owns the replica count, e.g. "KEDA ScaledObject workers/worker"');
+  } else if (args.autoscaling) {
     const max = args.autoscaling.maxReplicas ?? replicas * 3;
     check(Number.isInteger(max) && max >= replicas, "autoscaling.maxReplicas", `${max} is below the minimum replicas (${replicas})`, `use ${replicas} or more`);
   }

@@ -88,7 +88,7 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   const registry = new JobRegistry(options.jobs({ kit, pool }));
   if (registry.ids.length === 0) throw new JobDefinitionError(options.name, "a worker agent needs at least one job");
   const codeSchedules = (options.schedules ?? []).map((schedule) => codeScheduleInput(schedule, registry));
-  const queue = new RunQueue(db);
+  const queue = new RunQueue(db, pool);
   const history = new RunHistory(db);
   const schedules = new ScheduleStore(db, queue);
   const metrics = createWorkerMetrics(kit.metrics.registry);

@@ -105,27 +105,30 @@ create table armature_worker.run_logs (
 );
 create index run_logs_by_run on armature_worker.run_logs (run_id, id);
 
--- Claims the oldest due run of one of job_ids whose job and parameters are not running anywhere,
+-- Claims the oldest due run of job_ids whose job and parameters are not running anywhere,
 -- leases it to agent for lease_ms and opens its attempt. Returns no row when none is free.
 --
--- The planner settings are pinned for this one statement: it must walk runs_waiting in order and
--- stop at the first free run. A queue that was empty and suddenly holds thousands of runs has stale
--- statistics, and the planner then prefers a bitmap scan that sorts (and checks) every waiting run
--- on every claim; measured, that cut throughput by more than half until autovacuum's next analyze.
--- The busy check is a correlated subquery (a probe of runs_one_running by key), not an anti-join
--- that would scan that index, dead entries included.
-create function armature_worker.claim_run(job_ids text[], agent text, lease_ms integer)
+-- PL/pgSQL so its plan is cached per connection (planning was half the cost of a claim). The planner
+-- settings are pinned for it: it must walk runs_waiting in order and stop at the first free run. A
+-- queue that was empty and suddenly holds thousands of runs has stale statistics, and the planner
+-- then prefers a bitmap scan that sorts (and checks) every waiting run on every claim; measured, that
+-- cut throughput by more than half until autovacuum's next analyze. The busy check is a correlated
+-- subquery (a probe of runs_one_running by key), not an anti-join that would scan that index, dead
+-- entries included.
+create function armature_worker.claim_run(p_job_ids text[], p_agent text, p_lease_ms integer)
 returns table (id uuid, job_id text, params jsonb, attempts integer, max_attempts integer, lease_token uuid,
                checkpoint jsonb, context jsonb, created_at timestamptz, run_after timestamptz,
                attempt_id bigint, claimed_at timestamptz)
-language sql
+language plpgsql
 set enable_bitmapscan = off
 set enable_sort = off
 as $$
+begin
+  return query
   with candidate as (
     select r.id
     from armature_worker.runs r
-    where r.state in ('queued', 'retrying') and r.run_after <= now() and r.job_id = any(job_ids)
+    where r.state in ('queued', 'retrying') and r.run_after <= now() and r.job_id = any(p_job_ids)
       and (select true from armature_worker.runs busy
            where busy.job_id = r.job_id and busy.params_key = r.params_key and busy.state = 'running' limit 1) is null
     order by r.run_after, r.created_at
@@ -133,17 +136,18 @@ as $$
     for update skip locked
   ), claimed as (
     update armature_worker.runs r set
-      state = 'running', attempts = r.attempts + 1, lease_owner = agent, lease_token = gen_random_uuid(),
-      lease_expires_at = now() + lease_ms * interval '1 millisecond',
+      state = 'running', attempts = r.attempts + 1, lease_owner = p_agent, lease_token = gen_random_uuid(),
+      lease_expires_at = now() + p_lease_ms * interval '1 millisecond',
       started_at = coalesce(r.started_at, clock_timestamp()), updated_at = clock_timestamp()
     from candidate where r.id = candidate.id
     returning r.*
   ), opened as (
-    insert into armature_worker.attempts (run_id, number, agent)
-    select claimed.id, claimed.attempts, agent from claimed
-    returning attempts.id, attempts.run_id, attempts.started_at
+    insert into armature_worker.attempts as a (run_id, number, agent)
+    select c.id, c.attempts, p_agent from claimed c
+    returning a.id as attempt_id, a.run_id, a.started_at
   )
-  select claimed.id, claimed.job_id, claimed.params, claimed.attempts, claimed.max_attempts, claimed.lease_token,
-         claimed.checkpoint, claimed.context, claimed.created_at, claimed.run_after, opened.id, opened.started_at
-  from claimed join opened on opened.run_id = claimed.id
+  select c.id, c.job_id, c.params, c.attempts, c.max_attempts, c.lease_token,
+         c.checkpoint, c.context, c.created_at, c.run_after, o.attempt_id, o.started_at
+  from claimed c join opened o on o.run_id = c.id;
+end
 $$;
