@@ -25,7 +25,7 @@ import { type InvocationScope, runInScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
 import { type ServiceMetrics, createMetrics } from "./metrics";
 import { type Guard, type GuardOptions, createGuard } from "./resilience";
-import { createTracing } from "./tracing";
+import { createTracing, endingSpan } from "./tracing";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -230,15 +230,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
         ? trace.setSpanContext(ROOT_CONTEXT, { ...invokeOptions.parent, traceFlags: TraceFlags.SAMPLED, isRemote: true })
         : ROOT_CONTEXT;
       const span = tracing.tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes: invokeOptions.attributes }, parent);
-      try {
-        return await otelContext.with(trace.setSpan(parent, span), () => runInScope(scopeFor(received, span), fn));
-      } catch (error) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-        throw error;
-      } finally {
-        span.end();
-      }
+      return endingSpan(span, () => otelContext.with(trace.setSpan(parent, span), () => runInScope(scopeFor(received, span), fn)));
     },
     onDrain: (drain) => void drainers.push(drain),
     onShutdown: (close) => void closers.push(close),

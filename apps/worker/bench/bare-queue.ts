@@ -12,9 +12,13 @@ export const BARE_SCHEMA = `
   create index if not exists bench_bare_queued on bench_bare (id) where state = 'queued';`;
 export const BARE_CHANNEL = "bench_bare";
 
-const CLAIM = `update bench_bare set state = 'running', claimed_at = clock_timestamp()
-  where id = (select id from bench_bare where state = 'queued' order by id limit 1 for update skip locked) returning id`;
-const FINISH = "update bench_bare set state = 'done', finished_at = clock_timestamp() where id = $1";
+// Named (prepared once per connection), as the runtime's own claim and finish are.
+const CLAIM = {
+  name: "bare_claim",
+  text: `update bench_bare set state = 'running', claimed_at = clock_timestamp()
+    where id = (select id from bench_bare where state = 'queued' order by id limit 1 for update skip locked) returning id`,
+};
+const FINISH = { name: "bare_finish", text: "update bench_bare set state = 'done', finished_at = clock_timestamp() where id = $1" };
 
 async function main(): Promise<void> {
   const url = process.env["DATABASE_URL"]!;
@@ -46,7 +50,7 @@ async function main(): Promise<void> {
         await idle();
         continue;
       }
-      await pool.query(FINISH, [rows[0]!.id]); // the no-op job
+      await pool.query({ ...FINISH, values: [rows[0]!.id] }); // the no-op job
     }
   };
   const loops = Array.from({ length: slots }, slot);
