@@ -1,0 +1,66 @@
+/**
+ * The fences of the platform's own namespaces, from the same building blocks as a tenant's
+ * (components/shared/network-policies.ts): deny everything, then allow only what the pods there need.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import {
+  DEFAULT_DENY,
+  type DataServiceEndpoints,
+  type NetworkPolicySpec,
+  allowDataServices,
+  allowDns,
+  allowGateway,
+  allowGoogleApis,
+  allowMetricsScrape,
+  allowSameNamespace,
+  bothWays,
+  tcp,
+  tenantNamespacesPeer,
+} from "../shared/network-policies";
+
+export interface PlatformNetworkArgs {
+  /** Where Postgres, Redis, Kafka and Vault answer. */
+  readonly dataServices: DataServiceEndpoints;
+  /** Source ranges of the Gateway's proxies and Google's health checks. */
+  readonly gatewaySourceCidrs: readonly string[];
+  readonly gatewayAddress: pulumi.Input<string>;
+  readonly appPort: number;
+}
+
+/**
+ * `platform`: discovery, flags, health and the migration Jobs. They serve the Gateway and tenants, call
+ * each other and tenants (health probes them), use every data service and Google APIs.
+ */
+export function platformNamespacePolicies(args: PlatformNetworkArgs): Readonly<Record<string, NetworkPolicySpec>> {
+  return {
+    "default-deny": DEFAULT_DENY,
+    "allow-dns": allowDns(),
+    "allow-same-namespace": allowSameNamespace(),
+    "allow-tenants": bothWays([tenantNamespacesPeer], tcp(args.appPort)),
+    "allow-gateway": allowGateway({ sourceCidrs: args.gatewaySourceCidrs, appPort: args.appPort, address: args.gatewayAddress }),
+    "allow-metrics-scrape": allowMetricsScrape(args.appPort),
+    "allow-data-services": allowDataServices(args.dataServices),
+    "allow-google-apis": allowGoogleApis(),
+  };
+}
+
+/**
+ * `workers`: worker agents, maybe on another cluster. They serve no one but the metrics scrape; they
+ * reach the platform apps through the Gateway's address, Redis, Kafka and Google APIs.
+ */
+export function workersNamespacePolicies(args: PlatformNetworkArgs): Readonly<Record<string, NetworkPolicySpec>> {
+  const { redis, kafkaCidr } = args.dataServices;
+  return {
+    "default-deny": DEFAULT_DENY,
+    "allow-dns": allowDns(),
+    "allow-gateway": allowGateway({ address: args.gatewayAddress }),
+    "allow-metrics-scrape": allowMetricsScrape(args.appPort),
+    "allow-data-services": allowDataServices({ redis, kafkaCidr }),
+    "allow-google-apis": allowGoogleApis(),
+  };
+}
+
+/** `gateway`: holds the Gateway object only (its proxies are Google's, outside the cluster): nothing runs there, so nothing is allowed. */
+export function gatewayNamespacePolicies(): Readonly<Record<string, NetworkPolicySpec>> {
+  return { "default-deny": DEFAULT_DENY };
+}
