@@ -68,6 +68,13 @@ describe("the platform hostnames", () => {
     for (const policy of gatewayEgress) expect(policy.spec.egress, policy.namespace).toEqual([{ to: [{ ipBlock: { cidr: `${wildcard.rrdatas[0]}/32` } }], ports: [{ protocol: "TCP", port: 443 }] }]);
   });
 
+  it("come from armature:apps.gatewayDomain when the stack sets it", async () => {
+    const custom = await planDevStack((text) => text.replace(/^(\s*)activeColour: blue$/m, "$1activeColour: blue\n$1gatewayDomain: apps.corp.internal"));
+    expect(inputs(custom.one(ZONE, "apps-platform-domain")).dnsName).toBe("apps.corp.internal.");
+    expect(inputs(custom.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "apps-discovery")).spec.hostnames).toEqual(["discovery.apps.corp.internal"]);
+    expect(inputs(custom.one("tls:index/certRequest:CertRequest", "apps-gateway")).dnsNames).toEqual(["*.apps.corp.internal", "apps.corp.internal"]);
+  }, 120_000);
+
   it("are served over HTTPS only, with a certificate for them from a kubernetes.io/tls Secret", () => {
     const gateway = inputs(dev.one("kubernetes:gateway.networking.k8s.io/v1:Gateway", "apps-gateway"));
     expect(gateway.spec.gatewayClassName).toBe("gke-l7-rilb");
