@@ -4,19 +4,7 @@
  * address out), Managed Prometheus' scrapes, the tenant's data services and Google APIs.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  DEFAULT_DENY,
-  type NetworkPolicySpec,
-  allowDataServices,
-  allowDns,
-  allowGateway,
-  allowGoogleApis,
-  allowMetricsScrape,
-  allowSameNamespace,
-  bothWays,
-  namespacePeer,
-  tcp,
-} from "../shared/network-policies";
+import * as fence from "../shared/network-policies";
 
 export interface TenantNetworkArgs {
   /** Namespace of the platform apps (discovery, flags, health): tenants call them, health calls tenants. */
@@ -36,15 +24,15 @@ export interface TenantNetworkArgs {
 }
 
 /** Policy name → spec. The first denies everything; each other one allows one kind of traffic. */
-export function tenantNetworkPolicies(args: TenantNetworkArgs): Readonly<Record<string, NetworkPolicySpec>> {
+export function tenantNetworkPolicies(args: TenantNetworkArgs): Readonly<Record<string, fence.NetworkPolicySpec>> {
   return {
-    "default-deny": DEFAULT_DENY,
-    "allow-dns": allowDns(),
-    "allow-same-namespace": allowSameNamespace(),
-    "allow-platform-apps": bothWays([namespacePeer(args.platformNamespace)], tcp(args.appPort)),
-    "allow-gateway": allowGateway({ sourceCidrs: args.gatewaySourceCidrs, appPort: args.appPort, address: args.gatewayAddress }),
-    "allow-metrics-scrape": allowMetricsScrape(args.appPort),
-    "allow-data-services": allowDataServices({ postgresAddress: args.postgresAddress, kafkaCidr: args.kafkaCidr, vaultNamespace: args.vaultNamespace }),
-    "allow-google-apis": allowGoogleApis(),
+    "default-deny": fence.DEFAULT_DENY,
+    "allow-dns": fence.allowDns(),
+    "allow-same-namespace": fence.allowSameNamespace(),
+    "allow-platform-apps": fence.bothWays([fence.namespacePeer(args.platformNamespace)], fence.tcp(args.appPort)),
+    "allow-gateway": fence.allowGateway({ sourceCidrs: args.gatewaySourceCidrs, appPort: args.appPort, address: args.gatewayAddress }),
+    "allow-metrics-scrape": fence.allowMetricsScrape(args.appPort),
+    "allow-data-services": fence.allowDataServices({ postgresAddress: args.postgresAddress, kafkaCidr: args.kafkaCidr, vaultNamespace: args.vaultNamespace }),
+    "allow-google-apis": fence.allowGoogleApis(),
   };
 }
