@@ -69,7 +69,7 @@ describe("the platform hostnames", () => {
   });
 
   it("come from armature:apps.gatewayDomain when the stack sets it", async () => {
-    const custom = await planDevStack((text) => text.replace(/^(\s*)activeColour: blue$/m, "$1activeColour: blue\n$1gatewayDomain: apps.corp.internal"));
+    const custom = await planDevStack((text) => text.replace(/^(\s*gatewayDomain:) platform\.armature\.internal$/m, "$1 apps.corp.internal"));
     expect(inputs(custom.one(ZONE, "apps-platform-domain")).dnsName).toBe("apps.corp.internal.");
     expect(inputs(custom.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "apps-discovery")).spec.hostnames).toEqual(["discovery.apps.corp.internal"]);
     expect(inputs(custom.one("tls:index/certRequest:CertRequest", "apps-gateway")).dnsNames).toEqual(["*.apps.corp.internal", "apps.corp.internal"]);

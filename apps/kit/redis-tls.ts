@@ -26,8 +26,9 @@ export const redisTlsCaFile = z.string().superRefine((file, ctx) => {
 
 /**
  * Node's host check, plus one case: an IP host whose certificate has no subjectAltName at all but the
- * IP as its common name, which is how Memorystore's server certificates name the instance (Node
- * checks IP hosts against IP SANs only). The chain is still verified against the CA.
+ * IP as its common name, as Memorystore's server certificates are reported to be made
+ * (envoyproxy/ratelimit#409; Node checks IP hosts against IP SANs only). The chain is still verified
+ * against the CA.
  */
 export function checkRedisServerIdentity(host: string, certificate: PeerCertificate): Error | undefined {
   const problem = checkServerIdentity(host, certificate);
