@@ -10,13 +10,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
 import type { Taint } from "../gke-cluster/node-pool";
-import { type AutoscalingSpec, ServiceDeployment } from "../service-deployment/service-deployment";
+import { type AutoscalingSpec, KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
 import { DOMAIN_NAME } from "../shared/domain-name";
 import { RESTRICTED_POD_SECURITY, imageReference } from "../shared/kubernetes";
 import { type DataServiceEndpoints, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
-import { KIT_PORT } from "../service-deployment/service-deployment";
 
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
 import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";

@@ -70,7 +70,9 @@ export function checkKubernetesSchemas(resources: readonly AnalyzedResource[]): 
       enforcement,
       urn: resource.urn,
       message,
-      remediation: `Fix the object so it matches the Kubernetes ${KUBERNETES_SCHEMA_VERSION} API (Gateway API ${GATEWAY_API_VERSION}).`,
+      remediation: enforcement === "mandatory"
+        ? `Fix the object so it matches the Kubernetes ${KUBERNETES_SCHEMA_VERSION} API (Gateway API ${GATEWAY_API_VERSION}).`
+        : "Nothing to fix here: no schema package covers this type, so the object is not validated before `pulumi up`; review it by hand or add a maintained schema package to the check.",
     });
   for (const resource of resources.filter((candidate) => candidate.type.startsWith("kubernetes:"))) {
     if (resource.type === "kubernetes:helm.sh/v3:Release") {
