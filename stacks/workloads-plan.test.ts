@@ -23,14 +23,21 @@ beforeAll(async () => {
 const inputs = (resource: AnalyzedResource) => resource.inputs as Record<string, any>;
 const kubernetesObjects = (plan: CapturedPlan) => plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v3:Release");
 const BLUE_GREEN_APPS = ["discovery", "flags", "health"];
+const POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring";
 
 describe("Kubernetes objects in the dev plan", () => {
   it(`are all valid against the Kubernetes ${KUBERNETES_SCHEMA_VERSION} OpenAPI schemas (Gateway API ${GATEWAY_API_VERSION}), Helm values included`, () => {
     const all = blue.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
     const { checked, violations } = checkKubernetesSchemas(blue.resources);
-    console.log(`schema check: ${checked} of ${all.length} kubernetes:* resources validated (${new Set(all.map((resource) => resource.type)).size} types)`);
-    expect(violations).toEqual([]);
-    expect(checked).toBe(all.length);
+    console.log(`schema check: ${checked} of ${all.length} kubernetes:* resources validated (${new Set(all.map((resource) => resource.type)).size} types); ${violations.length} advisory (${[...new Set(violations.map((violation) => violation.message))].join("; ")})`);
+    // Managed Prometheus' PodMonitoring has no schema in any maintained package: each one is reported
+    // as advisory, never passed silently; everything else validates.
+    const podMonitorings = blue.ofType(POD_MONITORING);
+    expect(podMonitorings.length).toBeGreaterThan(0);
+    expect(violations.map((violation) => [violation.urn, violation.enforcement, violation.message])).toEqual(
+      podMonitorings.map((resource) => [resource.urn, "advisory", `no Kubernetes schema known for ${POD_MONITORING}`]),
+    );
+    expect(checked).toBe(all.length - podMonitorings.length);
     expect(all.some((resource) => resource.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")).toBe(true);
     expect(all.some((resource) => resource.type === "kubernetes:helm.sh/v3:Release")).toBe(true);
   });

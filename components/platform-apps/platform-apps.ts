@@ -11,12 +11,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
 import { createMigrationJob } from "../blue-green-service/migration-job";
 import type { Taint } from "../gke-cluster/node-pool";
-import { ServiceDeployment } from "../service-deployment/service-deployment";
+import { KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
+import { DOMAIN_NAME } from "../shared/domain-name";
 import { RESTRICTED_POD_SECURITY, imageReference, imageVersion, toLabelValue } from "../shared/kubernetes";
+import { type DataServiceEndpoints, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
+import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";
+import { gatewayNamespacePolicies, platformNamespacePolicies, workersNamespacePolicies } from "./platform-network-policies";
 import { DEFAULT_KEDA_CHART_VERSION, type WorkerQueueScaling, createWorkerQueueScaling } from "./worker-queue-scaling";
 
 export { PLATFORM_APPS, type PlatformApp };
@@ -47,6 +51,20 @@ export interface WorkerScaling {
   readonly kedaChartVersion?: string | false;
 }
 
+/** Where the platform runs in the VPC: names, the Gateway's subnet, what its namespaces may reach. */
+export interface PlatformNetwork {
+  /** GCP names start with it ("armature-dev"). */
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly networkId: pulumi.Input<string>;
+  /** The services subnet: the Gateway's internal address is reserved there. */
+  readonly subnetworkId: pulumi.Input<string>;
+  /** Source ranges of the Gateway's proxies (proxy-only subnet) and Google's health checks. */
+  readonly gatewaySourceCidrs: readonly string[];
+  /** Postgres, Redis, Kafka and Vault: the only data services the namespaces may reach. */
+  readonly dataServices: DataServiceEndpoints;
+}
+
 export interface PlatformAppsArgs {
   /** Image registry path; images are `<registry>/<app>:<version>`. */
   readonly registry: string;
@@ -65,15 +83,20 @@ export interface PlatformAppsArgs {
   readonly databaseUrls: Readonly<Partial<Record<PlatformApp, pulumi.Output<string>>>>;
   /** Secret `rediss://` URL of the shared Redis. */
   readonly redisUrl: pulumi.Output<string>;
+  /** PEM of Memorystore's server CA(s): mounted into the apps as REDIS_TLS_CA_FILE. */
+  readonly redisCaCertificate: pulumi.Input<string>;
   /** Kafka bootstrap address (host:port). */
   readonly kafkaBrokers: pulumi.Input<string>;
+  readonly network: PlatformNetwork;
   /**
-   * Each app answers on `<app>.<gatewayDomain>` at the Gateway. Default "platform.armature.internal";
-   * a private DNS zone must point `*.<gatewayDomain>` at the Gateway's address.
+   * Each app answers on `https://<app>.<gatewayDomain>` at the Gateway; a private zone for the domain
+   * points `*.<gatewayDomain>` at the Gateway's address. Default "platform.armature.internal".
    */
   readonly gatewayDomain?: string;
   /** Default "gke-l7-rilb": an internal, regional Application Load Balancer (uses the proxy-only subnet). */
   readonly gatewayClassName?: string;
+  /** The Gateway's TLS certificate. Default: issued for `*.<gatewayDomain>` by a private CA made here. */
+  readonly gatewayCertificate?: GatewayCertificate;
   /** How worker agents scale on their queue. Default: 2 to 10 agents, 4 runs each. */
   readonly workerScaling?: WorkerScaling;
 }
@@ -85,6 +108,10 @@ export const GATEWAY_NAME = "platform";
 export const DEFAULT_GATEWAY_DOMAIN = "platform.armature.internal";
 export const GATEWAY_ACCESS_LABEL = "armature.dev/gateway-access";
 const REDIS_SECRET = "platform-redis";
+/** Memorystore's server CA, as a ConfigMap (certificates are public) mounted at this path. */
+const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
+const REDIS_CA_DIRECTORY = "/etc/armature/redis-ca";
+export const REDIS_CA_FILE = `${REDIS_CA_DIRECTORY}/ca.crt`;
 /** Worker agents stop within the 15 s GKE gives a spot node's pods (1 s preStop + 13 s). */
 const WORKER_SHUTDOWN_TIMEOUT_MS = 13_000;
 
@@ -93,6 +120,10 @@ export class PlatformApps extends pulumi.ComponentResource {
   readonly worker: ServiceDeployment;
   readonly workerScaling: WorkerQueueScaling;
   readonly gateway: k8s.apiextensions.CustomResource;
+  /** The Gateway's internal address: `*.<gatewayDomain>` resolves to it in the VPC. */
+  readonly gatewayAddress: pulumi.Output<string>;
+  /** PEM of the CA that issued the Gateway's certificate (undefined with `gatewayCertificate`). */
+  readonly gatewayCaCertificate: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: PlatformAppsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:apps:PlatformApps", name, {}, opts);
@@ -107,21 +138,27 @@ export class PlatformApps extends pulumi.ComponentResource {
       new k8s.core.v1.Namespace(resourceName, { metadata: { name: namespaceName, labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...extra } } }, target);
     const platformNamespace = namespace(`${name}-namespace`, PLATFORM_NAMESPACE, services, { [GATEWAY_ACCESS_LABEL]: "true" });
     const gatewayNamespace = namespace(`${name}-gateway-namespace`, GATEWAY_NAMESPACE, services);
-    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "Gateway",
-      metadata: { name: GATEWAY_NAME, namespace: gatewayNamespace.metadata.name, labels },
-      spec: {
-        gatewayClassName: args.gatewayClassName ?? "gke-l7-rilb",
-        listeners: [{
-          name: "http",
-          protocol: "HTTP",
-          port: 80,
-          // Only namespaces the platform labels (its own, and tenants') may attach routes.
-          allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { [GATEWAY_ACCESS_LABEL]: "true" } } } },
-        }],
-      },
-    }, services);
+    const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
+    const platformGateway = createPlatformGateway(name, {
+      gatewayName: GATEWAY_NAME,
+      namespace: gatewayNamespace.metadata.name,
+      className: args.gatewayClassName ?? "gke-l7-rilb",
+      domain,
+      routeAccessLabel: GATEWAY_ACCESS_LABEL,
+      labels,
+      namePrefix: args.network.namePrefix,
+      region: args.network.region,
+      networkId: args.network.networkId,
+      subnetworkId: args.network.subnetworkId,
+      ...(args.gatewayCertificate ? { certificate: args.gatewayCertificate } : {}),
+    }, { parent: this }, services);
+    this.gateway = platformGateway.gateway;
+    this.gatewayAddress = platformGateway.address;
+    this.gatewayCaCertificate = platformGateway.caCertificate;
+
+    const fence = { gatewaySourceCidrs: args.network.gatewaySourceCidrs, gatewayAddress: this.gatewayAddress, dataServices: args.network.dataServices, appPort: KIT_PORT };
+    createNetworkPolicies(`${name}-platform`, platformNamespace.metadata.name, labels, platformNamespacePolicies(fence), services);
+    createNetworkPolicies(`${name}-gateway`, gatewayNamespace.metadata.name, labels, gatewayNamespacePolicies(), services);
 
     const serviceAccount = (app: PlatformApp, namespaceName: string, target: pulumi.CustomResourceOptions & { parent: pulumi.Resource }, pool: string, dependsOn: pulumi.Resource) => {
       new k8s.core.v1.ServiceAccount(`${name}-${app}`, {
@@ -143,11 +180,22 @@ export class PlatformApps extends pulumi.ComponentResource {
         stringData: { [key]: value },
       }, target);
 
+    const redisCa = (resourceName: string, namespaceName: pulumi.Input<string>, target: pulumi.CustomResourceOptions) =>
+      new k8s.core.v1.ConfigMap(resourceName, {
+        metadata: { name: REDIS_CA_CONFIG_MAP, namespace: namespaceName, labels },
+        data: { "ca.crt": args.redisCaCertificate },
+      }, target);
     secret(`${name}-redis`, REDIS_SECRET, platformNamespace.metadata.name, "REDIS_URL", args.redisUrl, services);
+    redisCa(`${name}-redis-ca`, platformNamespace.metadata.name, services);
+    const redisCaVolume = {
+      volumes: [{ name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } }],
+      volumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true }],
+    };
     const commonEnv = (app: PlatformApp): k8s.types.input.core.v1.EnvVar[] => [
       { name: "LOG_FORMAT", value: "json" },
       { name: "KAFKA_BROKERS", value: args.kafkaBrokers },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
+      { name: "REDIS_TLS_CA_FILE", value: REDIS_CA_FILE },
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
     ];
 
@@ -163,9 +211,9 @@ export class PlatformApps extends pulumi.ComponentResource {
         images: { blue: image(app, "blue"), green: image(app, "green") },
         activeColour: args.activeColour,
         env: commonEnv(app),
-        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace) },
+        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace), ...redisCaVolume },
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
-        hostnames: [`${app}.${args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN}`],
+        hostnames: [`${app}.${domain}`],
         ...(databaseSecret
           ? {
               migrations: {
@@ -184,6 +232,8 @@ export class PlatformApps extends pulumi.ComponentResource {
     // their database migrated before they start; scaled on the runs waiting in it.
     const workersNamespace = namespace(`${name}-workers-namespace`, WORKERS_NAMESPACE, workers);
     secret(`${name}-workers-redis`, REDIS_SECRET, workersNamespace.metadata.name, "REDIS_URL", args.redisUrl, workers);
+    redisCa(`${name}-workers-redis-ca`, workersNamespace.metadata.name, workers);
+    createNetworkPolicies(`${name}-workers`, workersNamespace.metadata.name, labels, workersNamespacePolicies(fence), workers);
     const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);
     const workerAccount = serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace);
     const migration = (phase: "pre" | "post", dependsOn: pulumi.Resource[]) =>
@@ -216,6 +266,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         { name: "SHUTDOWN_TIMEOUT_MS", value: String(WORKER_SHUTDOWN_TIMEOUT_MS) },
         { name: "WORKER_HANDBACK_MS", value: "5000" },
       ],
+      ...redisCaVolume,
       preStopDelaySeconds: 1,
       serviceAccountName: workerAccount,
       tolerations: args.workers.taints.map((taint) => ({ key: taint.key, operator: "Equal", value: taint.value, effect: TOLERATION_EFFECTS[taint.effect] })),
@@ -238,7 +289,7 @@ export class PlatformApps extends pulumi.ComponentResource {
       kedaChartVersion: scaling.kedaChartVersion,
     }, { ...workers, dependsOn: [this.worker] });
 
-    this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, activeColour: args.activeColour });
+    this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, gatewayAddress: this.gatewayAddress, activeColour: args.activeColour });
   }
 }
 
@@ -264,4 +315,6 @@ function validate(name: string, args: PlatformAppsArgs): void {
   check(Number.isInteger(runs) && runs >= 1 && runs <= 256, "workerScaling.runsPerAgent", `${runs} is not from 1 to 256`, "use the attempts one agent can run at once, e.g. 4");
   const chart = scaling.kedaChartVersion ?? DEFAULT_KEDA_CHART_VERSION;
   check(chart === false || /^\d+\.\d+\.\d+$/.test(chart), "workerScaling.kedaChartVersion", `${JSON.stringify(chart)} is not a pinned chart version`, "pin an exact version such as 2.21.1, or false when KEDA is already installed");
+  const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
+  check(DOMAIN_NAME.test(domain), "gatewayDomain", `${JSON.stringify(domain)} is not a lowercase DNS name of two or more labels`, "use e.g. platform.example.internal (no trailing dot, no wildcard)");
 }

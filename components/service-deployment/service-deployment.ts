@@ -20,9 +20,10 @@ import type { Labels } from "../shared/types";
 
 type Input = k8s.types.input.core.v1.Container;
 
-/** The kit's platform contract (apps/kit README): one HTTP port, three health paths. */
+/** The kit's platform contract (apps/kit README): one HTTP port, three health paths, metrics on the same port. */
 export const KIT_PORT = 8080;
 export const KIT_HEALTH_PATHS = { startup: "/startupz", liveness: "/livez", readiness: "/readyz" } as const;
+export const KIT_METRICS_PATH = "/metrics";
 /** The annotation that records each override, with its reason. */
 export const OVERRIDE_ANNOTATION_PREFIX = "armature.dev/override-";
 
@@ -44,6 +45,19 @@ export interface AutoscalingSpec {
 export interface ExternalAutoscaling {
   /** What owns it, e.g. "KEDA ScaledObject workers/worker". */
   readonly external: string;
+}
+
+/** How Managed Service for Prometheus scrapes the pods (a PodMonitoring, monitoring.googleapis.com/v1). */
+export interface MetricsScrape {
+  /** Default "/metrics" (the kit's). */
+  readonly path?: string;
+  /**
+   * Container port, by name or number. Default "http": the HTTP port (8080 unless `port` says
+   * otherwise), where the kit serves metrics; by name, Managed Prometheus also labels the container.
+   */
+  readonly port?: string | number;
+  /** Prometheus duration. Default "30s" (Google's PodMonitoring examples). */
+  readonly interval?: string;
 }
 
 /** Escape hatches from the workload rules. Each holds the reason, written on the Deployment. */
@@ -96,6 +110,11 @@ export interface ServiceDeploymentArgs {
   readonly service?: boolean;
   /** Writable scratch space at /tmp (the root filesystem is read-only). Default "64Mi". */
   readonly tmpSizeLimit?: string;
+  /** More volumes for the pod (e.g. a CA certificate from a ConfigMap), mounted with `volumeMounts`. */
+  readonly volumes?: k8s.types.input.core.v1.Volume[];
+  readonly volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+  /** Managed Prometheus scraping (a PodMonitoring). Default: the kit's /metrics on the HTTP port every 30 s; `false`: none. */
+  readonly metricsScrape?: MetricsScrape | false;
   readonly overrides?: WorkloadOverrides;
 }
 
@@ -107,6 +126,8 @@ export class ServiceDeployment extends pulumi.ComponentResource {
   readonly service: k8s.core.v1.Service | undefined;
   readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
   readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
+  /** The PodMonitoring that sends the pods' metrics to Managed Service for Prometheus. */
+  readonly podMonitoring: k8s.apiextensions.CustomResource | undefined;
   /** The object names (also the Service's DNS name in its namespace). */
   readonly instance: string;
   /** Labels that select exactly this workload's pods. */
@@ -183,9 +204,9 @@ export class ServiceDeployment extends pulumi.ComponentResource {
                   }
                 : {}),
               lifecycle: { preStop: { sleep: { seconds: args.preStopDelaySeconds ?? 5 } } },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(args.volumeMounts ?? [])],
             }],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } }],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } }, ...(args.volumes ?? [])],
           },
         },
       },
@@ -226,6 +247,20 @@ export class ServiceDeployment extends pulumi.ComponentResource {
           },
         }, child)
       : undefined;
+
+    // Managed Prometheus collects only what a PodMonitoring selects (GKE docs, managed collection).
+    const metrics = args.metricsScrape ?? {};
+    this.podMonitoring = metrics === false
+      ? undefined
+      : new k8s.apiextensions.CustomResource(`${name}-metrics`, {
+          apiVersion: "monitoring.googleapis.com/v1",
+          kind: "PodMonitoring",
+          metadata,
+          spec: {
+            selector: { matchLabels: { ...this.selectorLabels } },
+            endpoints: [{ port: metrics.port ?? "http", path: metrics.path ?? KIT_METRICS_PATH, interval: metrics.interval ?? "30s" }],
+          },
+        }, child);
 
     this.registerOutputs({ instance, selectorLabels: this.selectorLabels });
   }
@@ -284,6 +319,11 @@ function validate(name: string, args: ServiceDeploymentArgs): void {
   } else if (args.autoscaling) {
     const max = args.autoscaling.maxReplicas ?? replicas * 3;
     check(Number.isInteger(max) && max >= replicas, "autoscaling.maxReplicas", `${max} is below the minimum replicas (${replicas})`, `use ${replicas} or more`);
+  }
+  const scrape = args.metricsScrape;
+  if (scrape) {
+    check(scrape.path === undefined || /^\/\S*$/.test(scrape.path), "metricsScrape.path", `${JSON.stringify(scrape.path)} is not an absolute path`, 'use e.g. "/metrics"');
+    check(scrape.interval === undefined || /^\d+(ms|s|m)$/.test(scrape.interval), "metricsScrape.interval", `${JSON.stringify(scrape.interval)} is not a Prometheus duration`, 'use e.g. "30s" or "1m"');
   }
   const bad = invalidLabels({ ...args.labels, ...args.podLabels });
   check(bad.length === 0, "labels", `Kubernetes refuses ${bad.join(", ")}`, "use label values of at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric");
