@@ -1,10 +1,11 @@
 /** The Armature app kit: everything an app needs from the platform. See README.md. */
+export { type Actor, requireActor } from "./audit-actor";
 export { type KitConfig, ConfigError, kitConfigSchema, parseConfig } from "./config";
 export { HEALTH_CONTENT_TYPE, type CheckResult, type HealthDocument, type HealthStatus, healthDocumentSchema, worstStatus } from "./health/health-document";
 export { type HealthCheck, runCheck, runChecks } from "./health/health-check";
 export { HEALTH_PATHS } from "./health/health-routes";
 export { type HttpClient, type HttpResponse, UpstreamError, propagationHeaders } from "./http-client";
-export { HttpProblem, PROBLEM_CONTENT_TYPE, problemSchema, sendProblem } from "./http-errors";
+export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemIssue, problemSchema, sendProblem } from "./http-errors";
 export { CONTEXT_HEADER, type InvocationContext, type WireContext, encodeContextHeader } from "./invocation-context";
 export { currentContext } from "./invocation-scope";
 export { log } from "./logger";

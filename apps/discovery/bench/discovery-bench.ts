@@ -19,7 +19,7 @@ import { startRedis } from "../../../tools/test-services/redis";
 import { createLogger } from "../../kit/logger";
 import { migrateToLatest } from "../../migrator/src";
 import { DiscoveryClient } from "../sdk/index";
-import { actorHeader } from "../testing";
+import { actorHeader } from "../../kit/testing/actor-header";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const BARE_SERVER = `const body = process.env.BODY; require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json; charset=utf-8" }); s.end(body); }).listen(Number(process.env.PORT), "127.0.0.1");`;
