@@ -12,7 +12,9 @@ const KEY_RULE = "1-59 characters: letters, digits and . _ -, starting with a le
 /** Flag keys stay short enough for a per-invocation toggle named `flag:<key>` (toggle names: at most 64). */
 export const flagKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,58}$/, KEY_RULE);
 export const segmentKeySchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,58}$/, KEY_RULE);
-export const environmentNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "an environment name: 1-32 lowercase letters, digits and -, starting with a letter");
+const ENVIRONMENT_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const ENVIRONMENT_RULE = "an environment name: 1-32 lowercase letters, digits and -, starting with a letter";
+export const environmentNameSchema = z.string().regex(ENVIRONMENT_NAME, ENVIRONMENT_RULE);
 /** A context attribute: userId, organisationId, sessionId, remoteAddress, currentTime, appName, environment, or any property. */
 export const contextNameSchema = z
   .string()
@@ -112,8 +114,12 @@ export type Dependency = z.infer<typeof dependencySchema>;
 export const flagDefinitionSchema = z.strictObject({
   description: z.string().max(2000).default(""),
   environments: z
-    .record(environmentNameSchema, environmentSchema)
-    .refine((environments) => Object.keys(environments).length <= 20, "at most 20 environments")
+    .record(z.string().describe(ENVIRONMENT_RULE), environmentSchema)
+    .superRefine((environments, context) => {
+      // Checked here rather than as the record's key schema, so the message says what a name must be.
+      for (const name of Object.keys(environments)) if (!ENVIRONMENT_NAME.test(name)) context.addIssue({ code: "custom", path: [name], message: `${JSON.stringify(name)} is not ${ENVIRONMENT_RULE}` });
+      if (Object.keys(environments).length > 20) context.addIssue({ code: "custom", message: "at most 20 environments" });
+    })
     .default({})
     .describe("Per environment; an environment not listed has the flag off (DISABLED)."),
   dependencies: z.array(dependencySchema).max(10).default([]).describe("Flags that must be on (or off) for this one to be on."),
