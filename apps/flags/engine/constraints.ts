@@ -135,8 +135,8 @@ function semverOperator(operator: "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SE
   return (context) => {
     const value = contextValue(context, name);
     // A leading "v" is not a version here (Unleash clients agree).
-    if (!value || value.startsWith("v") || !semver.valid(value)) return false;
-    return accept(semver.compare(value, wanted));
+    const version = value && !value.startsWith("v") ? semver.parse(value) : null;
+    return version !== null && accept(version.compare(wanted));
   };
 }
 

@@ -69,12 +69,9 @@ export class FlagEvaluations {
     }
     const actor = scope?.actor;
     const user = actor?.type === "user" ? (actor.onBehalfOf ?? actor.id) : undefined;
-    const full: FlagContext =
-      user || scope?.tenant
-        ? { ...this.staticContext, ...(user ? { userId: user } : {}), ...(scope?.tenant ? { organisationId: scope.tenant } : {}), ...context }
-        : context
-          ? { ...this.staticContext, ...context }
-          : this.staticContext;
+    const fromScope = user || scope?.tenant ? { userId: user, organisationId: scope?.tenant } : undefined;
+    // Object.assign, not spread: Node 20 builds `{ ...a, ...b }` on a slow path (µs), and this is the hot path.
+    const full: FlagContext = fromScope || context ? Object.assign({}, this.staticContext, fromScope, context) : this.staticContext;
     const evaluation = flag.evaluate(full);
     if (flag.lifecycle === "always-on") this.warnOnce(key, "flags: this flag is always-on: remove its check from the code, then delete the flag");
     if (flag.exposures && this.options.recorder && evaluation.reason !== "ERROR") this.recordExposure(flag, full, evaluation);
@@ -84,7 +81,7 @@ export class FlagEvaluations {
   details(key: string, context: FlagContext | undefined, stale: boolean): FlagEvaluationDetails {
     const evaluation = this.resolve(key, context);
     const flag = this.evaluator?.flag(key);
-    return { ...evaluation, flagKey: key, lifecycle: flag?.lifecycle, version: this.options.replica.version, stale, forced: "forced" in evaluation };
+    return Object.assign({ flagKey: key, lifecycle: flag?.lifecycle, version: this.options.replica.version, stale, forced: "forced" in evaluation }, evaluation);
   }
 
   /** A toggle `flag:<key>`: true/false forces on/off, a string forces that variant; anything else is ignored. */
