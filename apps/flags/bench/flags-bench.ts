@@ -9,28 +9,21 @@
  *     pub/sub to 20 subscribers, and a push that makes every client fetch the set (the per-client
  *     round trip the flags push avoids).
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { InMemStorageProvider, Unleash, type Context as UnleashContext } from "unleash-client";
 import { freePort } from "../../../tools/test-services/free-port";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { startRedis } from "../../../tools/test-services/redis";
 import { createLogger } from "../../kit/logger";
 import { actorHeader } from "../../kit/testing/actor-header";
+import { bundleApp, createBenchDatabase, formatCount as fmt, percentile, spawnNode, stopChild, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { FLAG_CHANGES_CHANNEL } from "../change-feed";
 import type { FlagContext } from "../engine/context";
 import { FlagsClient } from "../sdk/index";
 import { type UnleashFeature, type UnleashSegment, importUnleash } from "../unleash/import-unleash";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const quietLogger = createLogger({ service: "bench", version: "0", level: "error", format: "json" });
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const percentile = (values: readonly number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
 const median = (values: readonly number[]) => percentile(values, 50);
 
 /** A realistic mix: on/off, a user list, rollouts, attribute targeting, a segment, red/black variants, an org-sticky test, a dependency, a disabled flag. */
@@ -175,24 +168,6 @@ function evaluationBenchmark(client: FlagsClient, unleash: Unleash): void {
   console.log(`   variant:    flags SDK ${fmt(steady(ours.variant))}/s, baseline unleash-client getVariant ${fmt(steady(theirs.variant))}/s (ratio ${(steady(ours.variant) / steady(theirs.variant)).toFixed(2)}; target >= 1)`);
 }
 
-async function waitForOk(url: string): Promise<void> {
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
-
 async function propagationBenchmark(base: string, redisUrl: string): Promise<void> {
   const SDKS = 20;
   const ROUNDS = 200;
@@ -259,16 +234,11 @@ async function propagationBenchmark(base: string, redisUrl: string): Promise<voi
 async function main(): Promise<void> {
   const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1] ?? 1) || 1;
   const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query("create database flags_bench");
-  await admin.end();
-  const databaseUrl = postgres.url.replace(/\/[^/]*$/, "/flags_bench");
+  const databaseUrl = await createBenchDatabase(postgres.url, "flags_bench");
   await migrateToLatest({ databaseUrl, database: "flags" });
-  const bundle = path.join(mkdtempSync(path.join(tmpdir(), "flags-bundle-")), "main.js");
-  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), "flags", bundle], { stdio: "inherit" });
+  const bundle = bundleApp("flags");
   const port = await freePort();
-  const service = spawn(process.execPath, [bundle], { env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "inherit"] });
+  const service = spawnNode([bundle], { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" });
   const base = `http://127.0.0.1:${port}`;
   const client = new FlagsClient({ environment: "default", bootstrap: { version: 1, ...importUnleash({ features: FEATURES, segments: SEGMENTS }, "default") }, exposures: false, logger: quietLogger });
   const unleash = await offlineUnleash();
@@ -283,7 +253,7 @@ async function main(): Promise<void> {
   } finally {
     unleash.destroy();
     await client.close();
-    await stop(service);
+    await stopChild(service);
     await Promise.all([postgres.stop(), redis.stop()]);
   }
 }
