@@ -308,7 +308,15 @@ describe("flags service and SDK", () => {
       const lines = metrics.split("\n").filter((text) => text.startsWith("http_server_request_duration_seconds_count") && text.includes('route="/v1/flag-set"'));
       return lines.reduce((sum, line) => sum + Number(line.split(" ").pop()), 0); // 200s and 304s
     };
-    const before = await setFetches();
+    // Wait until the fleet is subscribed and its start-up loads are done: from here only pushes count.
+    await expect.poll(() => fleet.every((client) => !client.stale)).toBe(true);
+    let before = await setFetches();
+    for (let settled = false; !settled; ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = await setFetches();
+      settled = now === before;
+      before = now;
+    }
     const heard = fleet.map((client) => new Promise<readonly string[]>((resolve) => client.once("change", (change) => resolve(change.flags))));
     const change = await request("PUT", "/v1/flags/fleet-flag", { environments: { prod: { enabled: true, rules: [{}] }, staging: { enabled: true, rules: [{}] } } });
     expect(await Promise.all(heard)).toEqual(fleet.map(() => ["fleet-flag"]));
