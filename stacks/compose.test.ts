@@ -47,7 +47,7 @@ describe("the dev plan", () => {
       const children = document.resources.filter((resource) => resource.parent === component.urn);
       expect(children.length, `${type} ${name} has no children`).toBeGreaterThan(0);
     }
-    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["db-discovery", "db-flags"]);
+    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["acme-database", "db-discovery", "db-flags", "globex-database"]);
     // The separate worker cluster is a GkeCluster inside the WorkerCluster.
     const workerCluster = one("armature:gke:GkeCluster", "workers");
     expect(workerCluster.parent).toBe(one("armature:gke:WorkerCluster", "workers").urn);
@@ -144,8 +144,14 @@ describe("the dev plan", () => {
       return resource.type.startsWith("gcp:") && labels !== undefined ? [[resource, labels] as const] : [];
     });
     expect(labelled.length).toBeGreaterThanOrEqual(10);
+    // A tenant's resources carry its id and team; everything else is the shared platform's.
+    const teams: Record<string, string> = { platform: "platform", acme: "acme-eng", globex: "globex-eng" };
+    const byUrn = new Map(document.resources.map((resource) => [resource.urn, resource]));
+    const tenantOf = (resource: PlannedResource | undefined): string =>
+      !resource ? "platform" : resource.type === "armature:tenants:Tenant" ? resource.name : tenantOf(resource.parent ? byUrn.get(resource.parent) : undefined);
     for (const [resource, labels] of labelled) {
-      expect(labels, `${resource.type} ${resource.name}`).toMatchObject({ team: "platform", tenant: "platform", environment: "dev" });
+      const tenant = tenantOf(resource);
+      expect(labels, `${resource.type} ${resource.name}`).toMatchObject({ team: teams[tenant], tenant, environment: "dev" });
     }
     for (const type of ["gcp:container/cluster:Cluster", "gcp:container/nodePool:NodePool", "gcp:sql/databaseInstance:DatabaseInstance", "gcp:redis/instance:Instance", "gcp:managedkafka/cluster:Cluster", "gcp:kms/cryptoKey:CryptoKey", "gcp:compute/globalAddress:GlobalAddress"]) {
       expect(labelled.some(([resource]) => resource.type === type), `${type} carries no labels`).toBe(true);

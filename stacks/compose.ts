@@ -7,7 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/parse";
 import { composeInfrastructure } from "./infrastructure";
 import { platformLabels } from "./labels";
+import { composePlatformApps } from "./platform-workloads";
 import { enablePlatformApis } from "./project-services";
+import { composeTenants } from "./tenants";
+import { createVaultAccess } from "./vault-access";
 
 export function composePlatform(config: StackConfig): Record<string, pulumi.Input<unknown>> {
   const labels = platformLabels(config);
@@ -34,6 +37,8 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
 
   const infrastructure = composeInfrastructure(config, labels, gcpProvider, apis);
   const { network, services, workers, postgres, redis, kafka, vault } = infrastructure;
+  const apps = composePlatformApps(config, infrastructure, labels, infrastructure.componentOptions);
+  const tenants = composeTenants(config, infrastructure, createVaultAccess(vault, config.vault.apiAddress), apps.gatewayAddress, infrastructure.componentOptions);
 
   return {
     environment: config.environment,
@@ -54,6 +59,17 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
     vaultAddress: vault.address,
     vaultCaCertificate: vault.caCertificate,
     vaultAuditEnableCommand: vault.auditEnableCommand,
+    activeColour: config.apps.activeColour,
+    gateway: apps.gateway.metadata.name,
+    gatewayAddress: apps.gatewayAddress,
+    gatewayCaCertificate: apps.gatewayCaCertificate,
+    tenants: Object.fromEntries(tenants.map((tenant) => [tenant.id, {
+      namespace: tenant.namespaceName,
+      topicPrefix: tenant.topicPrefix,
+      vaultPath: tenant.vaultPath,
+      gcpServiceAccount: tenant.gcpServiceAccount.email,
+      kmsKey: tenant.cryptoKeyId,
+    }])),
     platformServiceAccounts: pulumi.all(
       Object.fromEntries(Object.entries(infrastructure.identities).map(([app, account]) => [app, account.email])),
     ),

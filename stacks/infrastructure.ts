@@ -22,6 +22,8 @@ import { type PlatformIdentities, createPlatformIdentities } from "./platform-id
 
 export interface Infrastructure {
   readonly namePrefix: string;
+  /** Options for further components: the GCP provider, and waiting for the Google APIs. */
+  readonly componentOptions: pulumi.ComponentResourceOptions;
   readonly identities: PlatformIdentities;
   readonly network: Network;
   readonly services: GkeCluster;
@@ -167,7 +169,7 @@ export function composeInfrastructure(
     labels,
   }, opts);
 
-  return { namePrefix, identities, network, services, workers, postgres, databases, redis, kafka, vault };
+  return { namePrefix, componentOptions: opts, identities, network, services, workers, postgres, databases, redis, kafka, vault };
 }
 
 /**

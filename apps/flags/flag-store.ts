@@ -8,14 +8,15 @@ import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from 
 import type pg from "pg";
 import { type Actor, HttpProblem } from "../kit/index";
 import type { FlagChange } from "./change-feed";
-import type { AuditLogTable, FlagsDatabase, FlagsTable, SegmentsTable } from "./db/schema";
+import type { DB as FlagsDatabase, Flags, Segments } from "../../migrations/flags/schema.generated";
 import type { FlagDefinition, FlagDocument, FlagSet, SegmentDefinition, SegmentDocument } from "./model/definition";
 import { type DefinitionProblem, constraintProblems, flagDefinitionProblems } from "./model/definition-problems";
 import { type LifecycleStage, transitionProblem } from "./model/lifecycle";
 
 type Db = Kysely<FlagsDatabase> | Transaction<FlagsDatabase>;
-type Entity = AuditLogTable["entity"];
-type Action = AuditLogTable["action"];
+/** What the audit log's check constraints allow (migrations/flags). */
+type Entity = "flag" | "segment";
+type Action = "create" | "update" | "delete" | "transition";
 
 export interface AuditEntry {
   readonly at: string;
@@ -78,7 +79,8 @@ export class FlagStore {
       const before = await readFlag(tx, key, { lock: true });
       const segments = new Set((await tx.selectFrom("segments").select("key").execute()).map((row) => row.key));
       const others = await tx.selectFrom("flags").select(["key", "dependencies"]).where("key", "<>", key).execute();
-      rejectProblems(flagDefinitionProblems(key, definition, { segments, flags: new Map(others.map((row) => [row.key, { dependencies: row.dependencies }])) }));
+      const flags = new Map(others.map((row) => [row.key, { dependencies: row.dependencies as FlagDocument["dependencies"] }]));
+      rejectProblems(flagDefinitionProblems(key, definition, { segments, flags }));
       const values = {
         description: definition.description,
         environments: JSON.stringify(definition.environments),
@@ -194,9 +196,9 @@ export class FlagStore {
       actor: row.actor,
       ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
       ...(row.trace_id ? { traceId: row.trace_id } : {}),
-      entity: row.entity,
+      entity: row.entity as Entity,
       entityKey: row.entity_key,
-      action: row.action,
+      action: row.action as Action,
       before: row.before,
       after: row.after,
       }),
@@ -283,14 +285,15 @@ async function audit(tx: Transaction<FlagsDatabase>, version: number, by: Actor,
     .execute();
 }
 
-function toFlagDocument(row: Selectable<FlagsTable>): FlagDocument {
+/** Rows hold only definitions this store validated before writing them (and check constraints guard the rest). */
+function toFlagDocument(row: Selectable<Flags>): FlagDocument {
   return {
     key: row.key,
     description: row.description,
-    lifecycle: row.lifecycle,
+    lifecycle: row.lifecycle as LifecycleStage,
     lifecycleChangedAt: row.lifecycle_changed_at.toISOString(),
-    environments: row.environments,
-    dependencies: row.dependencies,
+    environments: row.environments as FlagDocument["environments"],
+    dependencies: row.dependencies as FlagDocument["dependencies"],
     exposures: row.exposures,
     revision: Number(row.revision),
     createdAt: row.created_at.toISOString(),
@@ -299,11 +302,11 @@ function toFlagDocument(row: Selectable<FlagsTable>): FlagDocument {
   };
 }
 
-function toSegmentDocument(row: Selectable<SegmentsTable>): SegmentDocument {
+function toSegmentDocument(row: Selectable<Segments>): SegmentDocument {
   return {
     key: row.key,
     description: row.description,
-    constraints: row.constraints,
+    constraints: row.constraints as SegmentDocument["constraints"],
     revision: Number(row.revision),
     updatedAt: row.updated_at.toISOString(),
     updatedBy: row.updated_by,

@@ -34,6 +34,7 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
     replica,
     load: async (current) => (current !== undefined && (await store.version()) === current ? "unchanged" : store.snapshot()),
     redisUrl: config.REDIS_URL,
+    redisTlsCaFile: config.REDIS_TLS_CA_FILE,
     pollIntervalMs: config.FLAGS_POLL_INTERVAL_MS,
     retryMs: 1000,
     timeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,

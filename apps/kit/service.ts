@@ -193,7 +193,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       return pool;
     },
     redis(url, opts = {}) {
-      const redis = createRedis(url, { timeoutMs, logger, connectionName: `${options.name}${opts.name ? `-${opts.name}` : ""}` });
+      const redis = createRedis(url, { timeoutMs, logger, connectionName: `${options.name}${opts.name ? `-${opts.name}` : ""}`, tlsCaFile: config.REDIS_TLS_CA_FILE });
       if (opts.checked !== false) health.checks.push(redisCheck(redis, timeoutMs, opts.name));
       closers.push(() => redis.quit().catch(() => redis.disconnect()));
       return redis;

@@ -124,6 +124,7 @@ export class Vault extends pulumi.ComponentResource {
 
     const tlsMaterial = createVaultTls(name, {
       namespace: namespace.metadata.name,
+      labels: args.labels,
       namespaceName,
       releaseName: RELEASE,
       caValidityHours: args.caValidityHours ?? 5 * 8760,

@@ -147,6 +147,11 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:apps\.activeColour: found "red", expected one of "blue", "green"$/,
     },
     {
+      name: "a gateway domain that is not a DNS name",
+      edit: (v) => (v["apps"].gatewayDomain = "Platform.Internal."),
+      expected: /^armature:apps\.gatewayDomain: found "Platform\.Internal\.", expected a lowercase DNS name of two or more labels such as platform\.example\.internal \(no trailing dot\)$/,
+    },
+    {
       name: "a Kafka topic name outside <domain>.<entity>.v<N>",
       edit: (v) => (v["kafka"].topics[0].name = "ServiceChanges"),
       expected: /^armature:kafka\.topics\[0\]\.name: found "ServiceChanges", expected a topic name <domain>\.<entity>\.v<N>/,
@@ -175,6 +180,21 @@ describe("stack config: bad values are rejected naming the key path, the value a
       name: "a duplicate organisation branch inside a tenant",
       edit: (v) => (v["tenants"][0].branches[0].children[1].id = "eu"),
       expected: /^armature:tenants\[0\]\.branches\[0\]\.children\[1\]\.id: found "eu", expected a branch id unique within tenant acme$/,
+    },
+    {
+      name: "a tenant id that is a platform topic domain (its prefix ACL would cover platform topics)",
+      edit: (v) => (v["tenants"][1].id = "flags"),
+      expected: /^armature:tenants\[1\]\.id: found "flags", expected a tenant id other than "flags", which is the domain of platform Kafka topics/,
+    },
+    {
+      name: "a tenant named like the shared platform",
+      edit: (v) => (v["tenants"][0].id = "platform"),
+      expected: /^armature:tenants\[0\]\.id: found "platform", expected a tenant id other than "platform", which is the label value of shared platform resources$/,
+    },
+    {
+      name: "a Vault API address that is not https",
+      edit: (v) => (v["vault"].apiAddress = "http://vault:8200"),
+      expected: /^armature:vault\.apiAddress: found "http:\/\/vault:8200", expected an https URL/,
     },
     {
       name: "a public range allowed to reach the control plane",

@@ -5,6 +5,7 @@
 import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
+import { PLATFORM_TENANT } from "../labels";
 
 export const EPHEMERAL_STACK = /^pr-(\d+)$/;
 const MAX_BRANCH_DEPTH = 6;
@@ -111,7 +112,13 @@ function nodePoolProblems(config: PlainStackConfig): ConfigProblem[] {
 function tenantProblems(config: PlainStackConfig): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const tenantIndex = new Map<string, number>();
+  // A tenant's Kafka ACLs cover every topic starting "<id>.": a platform topic domain must not be a tenant id.
+  const topicDomains = new Set(config.kafka.topics.map((topic) => topic.name.split(".")[0]!));
   config.tenants.forEach((tenant, index) => {
+    if (tenant.id === PLATFORM_TENANT || topicDomains.has(tenant.id)) {
+      const clash = tenant.id === PLATFORM_TENANT ? "the label value of shared platform resources" : `the domain of platform Kafka topics (${tenant.id}.*), which its topic-prefix ACL would cover`;
+      problems.push(problem(["tenants", index, "id"], tenant.id, `a tenant id other than ${JSON.stringify(tenant.id)}, which is ${clash}`));
+    }
     const first = tenantIndex.get(tenant.id);
     if (first !== undefined) {
       problems.push(problem(["tenants", index, "id"], tenant.id, `a tenant id not already used by armature:tenants[${first}]`));

@@ -8,11 +8,15 @@
 import { z } from "zod";
 import { TOPIC_NAME } from "../../components/kafka/topic-name";
 import { parseCidr } from "../../components/shared/cidr";
+import { DOMAIN_NAME } from "../../components/shared/domain-name";
+import { COLOURS } from "../../components/blue-green-service/colours";
+import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
+import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
-export const COLOURS = ["blue", "green"] as const;
-export const TENANT_TIERS = ["starter", "standard", "premium"] as const;
-export const APP_NAMES = ["discovery", "flags", "health", "migrator", "worker"] as const;
+export { COLOURS } from "../../components/blue-green-service/colours";
+export { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
+export { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
 export const WORKER_PLACEMENTS = ["separate-cluster", "services-cluster-pool"] as const;
 
@@ -144,6 +148,11 @@ const vault = z.strictObject({
   chartVersion: z
     .string({ error: "a Helm chart version such as 0.31.0" })
     .regex(/^\d+\.\d+\.\d+$/, { error: "a Helm chart version such as 0.31.0" }),
+  /** Where Pulumi reaches Vault's API to configure tenants' mounts, policies and roles. Default: the in-cluster address. */
+  apiAddress: z
+    .string({ error: "an https URL such as https://vault.internal.example.com:8200" })
+    .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?\/?$/, { error: "an https URL such as https://vault.internal.example.com:8200" })
+    .optional(),
 });
 
 export interface OrgBranch {
@@ -189,6 +198,13 @@ const apps = z.strictObject({
     }),
   activeColour: z.enum(COLOURS, { error: "the colour that receives traffic: blue or green" }),
   releases: z.strictObject({ blue: appVersions, green: appVersions }),
+  /** The apps answer on https://<app>.<gatewayDomain> inside the VPC. Default platform.armature.internal. */
+  gatewayDomain: z
+    .string({ error: "a lowercase DNS name such as platform.example.internal" })
+    .regex(DOMAIN_NAME, {
+      error: "a lowercase DNS name of two or more labels such as platform.example.internal (no trailing dot)",
+    })
+    .optional(),
 });
 
 const ephemeral = z.strictObject({

@@ -3,7 +3,7 @@
  * program wires onward (endpoints, addresses, generated passwords), and the data-source calls it
  * makes. Everything else stays as registered; values absent here are unknown, as in a real preview.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
 
 type Outputs = Record<string, unknown>;
@@ -30,7 +30,8 @@ const text = (value: unknown, fallback: string) => (typeof value === "string" ? 
 
 const OUTPUTS: Record<string, OutputFactory> = {
   "random:index/randomPassword:RandomPassword": (args) => ({ result: runSecret(Number(inputs(args)["length"] ?? 32)) }),
-  "random:index/randomId:RandomId": () => ({ hex: randomBytes(4).toString("hex"), b64Url: runSecret(6) }),
+  // The hex suffix goes into names: stable per resource, as a preview of an existing stack shows it.
+  "random:index/randomId:RandomId": (args) => ({ hex: createHash("sha256").update(args.name).digest("hex").slice(0, 8), b64Url: runSecret(6) }),
   "gcp:serviceaccount/account:Account": (args) => {
     const project = text(inputs(args)["project"], MOCK_PROJECT);
     const email = `${text(inputs(args)["accountId"], args.name)}@${project}.iam.gserviceaccount.com`;
@@ -51,6 +52,8 @@ const OUTPUTS: Record<string, OutputFactory> = {
     authString: runSecret(36),
     serverCaCerts: [{ cert: fakeCertificate(`${args.name} server CA`) }],
   }),
+  // A regional internal address, as the API picks one from the subnet.
+  "gcp:compute/address:Address": () => ({ address: "10.10.0.50" }),
   "gcp:kms/keyRing:KeyRing": (args) => ({
     id: `projects/${MOCK_PROJECT}/locations/${text(inputs(args)["location"], "mock-region")}/keyRings/${text(inputs(args)["name"], args.name)}`,
   }),

@@ -22,6 +22,8 @@ export interface FlagSetSyncOptions {
   readonly load: FlagSetLoader;
   /** Pushed changes; without it the set is only polled. */
   readonly redisUrl?: string;
+  /** PEM file of the Redis server's CA, for rediss:// URLs (REDIS_TLS_CA_FILE). */
+  readonly redisTlsCaFile?: string | undefined;
   readonly pollIntervalMs: number;
   readonly retryMs: number;
   readonly timeoutMs: number;
@@ -59,7 +61,7 @@ export class FlagSetSync extends EventEmitter<FlagSetSyncEvents> {
   constructor(private readonly options: FlagSetSyncOptions) {
     super();
     if (options.redisUrl) {
-      const subscriber = createRedis(options.redisUrl, { timeoutMs: options.timeoutMs, logger: options.logger, connectionName: options.connectionName });
+      const subscriber = createRedis(options.redisUrl, { timeoutMs: options.timeoutMs, logger: options.logger, connectionName: options.connectionName, tlsCaFile: options.redisTlsCaFile });
       this.subscriber = subscriber;
       subscriber.on("ready", () => {
         subscriber.subscribe(FLAG_CHANGES_CHANNEL).then(

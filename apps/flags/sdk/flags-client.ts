@@ -23,6 +23,8 @@ export interface FlagsClientOptions {
   readonly url?: string;
   /** Redis for pushed changes; without it changes arrive by polling only. */
   readonly redisUrl?: string;
+  /** PEM file of the Redis server's CA, for rediss:// URLs (the app's REDIS_TLS_CA_FILE). */
+  readonly redisTlsCaFile?: string | undefined;
   /** Which environment's configuration of each flag applies; also the context's `environment`. */
   readonly environment: string;
   /** This service's name: the context's `appName` and the exposures' origin. */
@@ -81,6 +83,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
         replica: this.replica,
         load: httpLoader(options.url, options.timeoutMs ?? 2000),
         redisUrl: options.redisUrl,
+        redisTlsCaFile: options.redisTlsCaFile,
         pollIntervalMs: options.pollIntervalMs ?? 30_000,
         retryMs: options.retryMs ?? 1000,
         timeoutMs: options.timeoutMs ?? 2000,

@@ -78,3 +78,17 @@ export async function connect(databaseUrl: string, options: ConnectOptions): Pro
   }
   return client;
 }
+
+/**
+ * A database error outside any step (creating or reading the history, a connection lost between
+ * steps) as a clear MigratorError; MigratorErrors pass through unchanged.
+ */
+export function databaseFailure(action: string, error: unknown): MigratorError {
+  if (error instanceof MigratorError) return error;
+  const { code, message } = error as { code?: string; message?: string };
+  const hint =
+    code === "42501"
+      ? "the migrator's database role needs CREATE on the database (it keeps its history in schema armature_migrator)"
+      : "check the database and rerun: applied steps are recorded, so a rerun continues where this one stopped";
+  return new MigratorError("connection", `${action}: ${message ?? String(error)}${code ? ` (${code})` : ""}`, hint, { cause: error });
+}

@@ -6,11 +6,11 @@
  */
 import type pg from "pg";
 import { MigratorError } from "./errors";
-import { forgetPost, recordApplied } from "./history";
+import { forgetPostSql, recordAppliedSql } from "./history";
 import { type SqlStatement, lineAndColumn } from "./sql-text";
 import type { PendingStep } from "./pending";
 import { stepContext } from "./step-context";
-import type { SqlStep, Step } from "./step-file";
+import type { Step } from "./step-file";
 
 interface PgError {
   code?: string;
@@ -20,11 +20,15 @@ interface PgError {
   hint?: string;
 }
 
+/** Sent with a transactional SQL step's text, saving a round trip per step. */
+const begin = "BEGIN;\n";
+
 /** Where in the file a failed statement points, from the server's 1-based character position. */
 function locate(step: Step, error: PgError, statement: SqlStatement | undefined): string {
   if (step.language !== "sql" || !error.position) return step.label;
-  const text = statement?.text ?? step.text;
-  const byteOffset = (statement?.start ?? 0) + Buffer.byteLength(text.slice(0, Number(error.position) - 1));
+  const sent = statement?.text ?? `${begin}${step.text}`;
+  const sentBefore = Buffer.byteLength(sent.slice(0, Number(error.position) - 1));
+  const byteOffset = statement ? statement.start + sentBefore : sentBefore - begin.length;
   return `${step.label}:${lineAndColumn(Buffer.from(step.text), byteOffset)}`;
 }
 
@@ -44,21 +48,24 @@ function stepFailed(pending: PendingStep, error: unknown, statement?: SqlStateme
   );
 }
 
-async function runBody(client: pg.ClientBase, pending: PendingStep): Promise<void> {
+/** Opens the transaction (for SQL, in the same query) and runs the step's body inside it. */
+async function runInTransaction(client: pg.ClientBase, step: Step): Promise<void> {
+  if (step.language === "sql") {
+    // One simple-protocol query: Postgres runs BEGIN, then the file's statements in order.
+    await client.query(`${begin}${step.text}`);
+    return;
+  }
+  await client.query("BEGIN");
+  await step.run(stepContext(client));
+}
+
+/** Runs a non-transactional step: each statement on its own, as CREATE INDEX CONCURRENTLY requires. */
+async function runWithoutTransaction(client: pg.ClientBase, pending: PendingStep): Promise<void> {
   const { step } = pending;
   if (step.language === "ts") {
     await step.run(stepContext(client));
     return;
   }
-  if (step.transactional) {
-    // One simple-protocol query: Postgres runs the file's statements in order, in our transaction.
-    await client.query(step.text);
-    return;
-  }
-  await runStatements(client, pending, step);
-}
-
-async function runStatements(client: pg.ClientBase, pending: PendingStep, step: SqlStep): Promise<void> {
   for (const statement of step.statements) {
     try {
       await client.query(statement.text);
@@ -68,34 +75,31 @@ async function runStatements(client: pg.ClientBase, pending: PendingStep, step: 
   }
 }
 
-async function record(client: pg.ClientBase, pending: PendingStep, database: string, runId: string, durationMs: number): Promise<void> {
+function historySql(pending: PendingStep, database: string, runId: string, durationMs: number): string {
   const { version, step } = pending;
-  if (pending.command === "rollback-post") {
-    await forgetPost(client, version.version);
-    return;
-  }
-  await recordApplied(client, { database, version: version.version, name: version.name, phase: pending.command, checksum: step.checksum, runId, durationMs });
+  if (pending.command === "rollback-post") return forgetPostSql(version.version);
+  return recordAppliedSql({ database, version: version.version, name: version.name, phase: pending.command, checksum: step.checksum, runId, durationMs });
 }
 
 /** Applies the step and writes (or, for a rollback, removes) its history row. Returns the time taken in ms. */
 export async function executeStep(client: pg.ClientBase, pending: PendingStep, database: string, runId: string): Promise<number> {
   const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
   if (!pending.step.transactional) {
     try {
-      await runBody(client, pending);
+      await runWithoutTransaction(client, pending);
     } catch (error) {
       throw stepFailed(pending, error);
     }
-    const durationMs = Math.round(performance.now() - started);
-    await record(client, pending, database, runId, durationMs);
+    const durationMs = elapsed();
+    await client.query(historySql(pending, database, runId, durationMs));
     return durationMs;
   }
-  await client.query("BEGIN");
   try {
-    await runBody(client, pending);
-    const durationMs = Math.round(performance.now() - started);
-    await record(client, pending, database, runId, durationMs);
-    await client.query("COMMIT");
+    await runInTransaction(client, pending.step);
+    const durationMs = elapsed();
+    // The history row commits with the step, or neither does.
+    await client.query(`${historySql(pending, database, runId, durationMs)};\nCOMMIT`);
     return durationMs;
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);

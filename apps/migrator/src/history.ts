@@ -3,7 +3,7 @@
  * `history`, one row per applied (version, phase) with the checksum of the file that was applied.
  * A rolled-back post step loses its row. The same schema holds the time-partition specs.
  */
-import type pg from "pg";
+import pg from "pg";
 
 export const migratorSchema = "armature_migrator";
 export const historyTable = `${migratorSchema}.history`;
@@ -83,13 +83,20 @@ export async function readHistory(client: pg.ClientBase): Promise<HistoryRow[]> 
   }));
 }
 
-export async function recordApplied(client: pg.ClientBase, row: NewHistoryRow): Promise<void> {
-  await client.query(
-    `INSERT INTO ${historyTable} (database, version, name, phase, checksum, run_id, duration_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [row.database, row.version, row.name, row.phase, row.checksum, row.runId, row.durationMs],
+/**
+ * The statement recording an applied step. Literal SQL rather than parameters, so the runner can
+ * send it together with COMMIT in one round trip (values are escaped by pg's escapeLiteral).
+ */
+export function recordAppliedSql(row: NewHistoryRow): string {
+  const values = [row.database, row.name, row.phase, row.checksum, row.runId].map((value) => pg.escapeLiteral(value));
+  const [database, name, phase, checksum, runId] = values;
+  return (
+    `INSERT INTO ${historyTable} (database, version, name, phase, checksum, run_id, duration_ms) ` +
+    `VALUES (${database}, ${Math.trunc(row.version)}, ${name}, ${phase}, ${checksum}, ${runId}, ${Math.trunc(row.durationMs)})`
   );
 }
 
-export async function forgetPost(client: pg.ClientBase, version: number): Promise<void> {
-  await client.query(`DELETE FROM ${historyTable} WHERE version = $1 AND phase = 'post'`, [version]);
+/** The statement forgetting a post step that was rolled back. */
+export function forgetPostSql(version: number): string {
+  return `DELETE FROM ${historyTable} WHERE version = ${Math.trunc(version)} AND phase = 'post'`;
 }

@@ -2,7 +2,7 @@
  * Read-only views for `status` and `plan`: what is applied, what a command would run. They take
  * no lock and write nothing (a never-migrated database stays untouched).
  */
-import { connect } from "./connection";
+import { connect, databaseFailure } from "./connection";
 import { type HistoryRow, readHistory } from "./history";
 import { type MigrationSet, loadMigrations } from "./layout";
 import { type FolderChoice, resolveDirectory } from "./locate";
@@ -17,7 +17,9 @@ async function loadWithHistory(options: InspectOptions): Promise<{ set: Migratio
   const set = await loadMigrations(resolveDirectory(options));
   const client = await connect(options.databaseUrl, { role: "read" });
   try {
-    const history = await readHistory(client);
+    const history = await readHistory(client).catch((error: unknown) => {
+      throw databaseFailure("cannot read the migration history", error);
+    });
     checkHistory(set, history);
     return { set, history };
   } finally {
@@ -38,7 +40,9 @@ export interface StatusReport {
   readonly database: string;
   readonly directory: string;
   readonly versions: VersionStatus[];
+  /** How many steps `pre` would apply now. */
   readonly pendingPre: number;
+  /** How many steps `post` would apply now (posts of versions whose pre is applied). */
   readonly pendingPost: number;
 }
 
@@ -60,7 +64,7 @@ export async function status(options: InspectOptions): Promise<StatusReport> {
     directory: set.directory,
     versions,
     pendingPre: pendingSteps(set, history, "pre").length,
-    pendingPost: versions.filter((version) => version.post === "pending").length,
+    pendingPost: pendingSteps(set, history, "post").length,
   };
 }
 

@@ -94,7 +94,7 @@ export async function loadMigrations(directory: string): Promise<MigrationSet> {
   await loadSqlParser();
   const entries = await listDirectory(absolute);
   const byVersion = new Map<number, string[]>();
-  const versions: MigrationVersion[] = [];
+  const reads: Promise<{ read: MigrationVersion | undefined; problems: string[] }>[] = [];
   for (const entry of entries) {
     if (!entry.isDirectory) {
       if (!nonVersionFiles.has(entry.name) && !entry.name.startsWith(".")) {
@@ -109,7 +109,13 @@ export async function loadMigrations(directory: string): Promise<MigrationSet> {
     }
     const version = Number(match[1]);
     byVersion.set(version, [...(byVersion.get(version) ?? []), entry.name]);
-    const read = await readVersion(absolute, entry.name, version, problems);
+    // Versions are read concurrently; their problems are merged in folder order below.
+    const versionProblems: string[] = [];
+    reads.push(readVersion(absolute, entry.name, version, versionProblems).then((read) => ({ read, problems: versionProblems })));
+  }
+  const versions: MigrationVersion[] = [];
+  for (const { read, problems: found } of await Promise.all(reads)) {
+    problems.push(...found);
     if (read) versions.push(read);
   }
   const numbers = [...byVersion.keys()].sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tools/test-services/fixtures";
 import { MigratorError, migrate, migrateToLatest, status } from "./index";
-import { copyFixture, schemaSnapshot } from "./testing";
+import { copyFixture, runCliInProcess, schemaSnapshot, writeMigrationFolder } from "./testing";
 
 let database: TestDatabase;
 beforeEach(async () => {
@@ -103,5 +103,54 @@ describe("migrate", () => {
     await writeFile(path.join(other, "0001_create_items/pre.sql"), "CREATE TABLE items (id int);\n");
     await expect(migrate({ databaseUrl: database.url, directory: other, phase: "pre" })).rejects.toThrow(/holds the migrations of "shop", not "inventory"/);
     expect(await query("SELECT to_regclass('items') AS found")).toEqual([{ found: null }]);
+  });
+});
+
+describe("status and plan (dry run) through the CLI", () => {
+  it("plan prints the SQL each phase would run and changes nothing; status reports what is pending", async () => {
+    const directory = await copyFixture("shop");
+    const env = { DATABASE_URL: database.url };
+    const planPre = await runCliInProcess(["plan", "pre", "--dir", directory], env);
+    expect(planPre.code).toBe(0);
+    expect(planPre.stdout).toMatch(/database "shop", pre, 5 steps pending \(dry run: nothing was changed\)/);
+    expect(planPre.stdout).toMatch(/-- 0001_create_customers\/pre\.sql \(sha256:[0-9a-f]{12}…\)\nBEGIN;\n[^]*CREATE TABLE customers[^]*COMMIT;/);
+    expect(planPre.stdout).toMatch(/-- armature:no-transaction: each statement runs on its own[^]*\nCREATE INDEX CONCURRENTLY customers_full_name_idx ON customers \(full_name\);/);
+    expect(planPre.stdout).toMatch(/0005_partition_customer_events\/pre\.ts[^]*a TypeScript step/);
+    const status = await runCliInProcess(["status", "--json", "--dir", directory], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({ database: "shop", pendingPre: 5, pendingPost: 0 });
+    expect(await query("SELECT 1 FROM pg_namespace WHERE nspname = 'armature_migrator'")).toEqual([]);
+
+    await migrate({ databaseUrl: database.url, directory, phase: "pre" });
+    const planPost = await runCliInProcess(["plan", "post", "--dir", directory], env);
+    expect(planPost.stdout).toMatch(/1 step pending[^]*ALTER TABLE customers DROP COLUMN name;/);
+    const text = await runCliInProcess(["status", "--dir", directory], env);
+    expect(text.stdout).toMatch(/5 versions, 0 pre pending, 1 post pending\n {2}0001_create_customers +pre applied \S+ +post -\n {2}0002_rename_name_to_full_name +pre applied \S+ +post pending/);
+    expect((await runCliInProcess(["plan", "rollback-post", "--dir", directory], env)).stdout).toMatch(/0 steps pending/);
+  });
+});
+
+describe("rollback-post over several post runs", () => {
+  it("undoes the latest post run by default, and every post above --to when asked", async () => {
+    const files: Record<string, string> = {};
+    for (const n of [1, 2, 3]) {
+      files[`000${n}_table_${n}/pre.sql`] = `CREATE TABLE t${n} (id int, legacy text);\n`;
+      files[`000${n}_table_${n}/post.sql`] = `ALTER TABLE t${n} DROP COLUMN legacy;\n`;
+      files[`000${n}_table_${n}/rollback-post.sql`] = `ALTER TABLE t${n} ADD COLUMN legacy text;\n`;
+    }
+    const { ["0003_table_3/pre.sql"]: _pre, ["0003_table_3/post.sql"]: _post, ["0003_table_3/rollback-post.sql"]: _rollback, ...firstRelease } = files;
+    const release1 = await writeMigrationFolder("tables", firstRelease);
+    await migrateToLatest({ databaseUrl: database.url, directory: release1 });
+    const release2 = await writeMigrationFolder("tables", files);
+    await migrateToLatest({ databaseUrl: database.url, directory: release2 });
+    const legacyColumns = async () => (await query<{ table_name: string }>("SELECT table_name FROM information_schema.columns WHERE column_name = 'legacy' ORDER BY 1")).map((row) => row.table_name);
+    expect(await legacyColumns()).toEqual([]);
+
+    const latest = await migrate({ databaseUrl: database.url, directory: release2, phase: "rollback-post" });
+    expect(latest.applied.map((step) => step.label)).toEqual(["0003_table_3/rollback-post.sql"]);
+    expect(await legacyColumns()).toEqual(["t3"]);
+
+    const toFirst = await migrate({ databaseUrl: database.url, directory: release2, phase: "rollback-post", rollbackTo: 1 });
+    expect(toFirst.applied.map((step) => step.label)).toEqual(["0002_table_2/rollback-post.sql"]);
+    expect(await legacyColumns()).toEqual(["t2", "t3"]);
   });
 });

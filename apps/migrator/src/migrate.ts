@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type LockHolder, acquireMigrationLock, releaseMigrationLock } from "./advisory-lock";
-import { connect } from "./connection";
+import { connect, databaseFailure } from "./connection";
 import { ensureHistory, readHistory } from "./history";
 import { type MigrationSet, loadMigrations } from "./layout";
 import { type FolderChoice, resolveDirectory } from "./locate";
@@ -47,8 +47,11 @@ export const defaultLockTimeoutMs = 60_000;
 
 async function applyPending(client: pg.Client, set: MigrationSet, options: MigrateOptions, runId: string): Promise<AppliedStep[]> {
   const emit = options.onEvent ?? (() => undefined);
-  await ensureHistory(client);
-  const history = await readHistory(client);
+  const history = await ensureHistory(client)
+    .then(() => readHistory(client))
+    .catch((error: unknown) => {
+      throw databaseFailure("cannot prepare the migration history", error);
+    });
   checkHistory(set, history);
   const pending = pendingSteps(set, history, options.phase, options.rollbackTo);
   if (pending.length === 0) emit({ type: "nothing-pending", command: options.phase });
@@ -74,7 +77,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     options.onEvent?.({ type: "locked" });
     const stepClient = await connect(options.databaseUrl, { role: "steps" });
     try {
-      const applied = await applyPending(stepClient, set, options, runId);
+      const applied = await applyPending(stepClient, set, options, runId).catch((error: unknown) => {
+        throw databaseFailure(`${options.phase} stopped`, error);
+      });
       return { database: set.database, phase: options.phase, runId, applied };
     } finally {
       await stepClient.end().catch(() => undefined);

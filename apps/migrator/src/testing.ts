@@ -2,13 +2,16 @@
  * Helpers for the migrator's tests (and apps' tests of their migrations): throwaway migration
  * folders, and a snapshot of a database's schema to compare before and after.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { cp, mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import pg from "pg";
+import { run } from "./cli/main";
 
 /** Writes `files` (relative path → content) into a new folder named `database`; returns its path. */
-export async function writeMigrationFolder(database: string, files: Record<string, string>): Promise<string> {
+export async function writeMigrationFolder(database: string, files: Record<string, string | Buffer>): Promise<string> {
   const directory = path.join(await mkdtemp(path.join(tmpdir(), "armature-migrations-")), database);
   await mkdir(directory, { recursive: true });
   for (const [relative, content] of Object.entries(files)) {
@@ -53,4 +56,45 @@ export async function schemaSnapshot(databaseUrl: string): Promise<string[]> {
   } finally {
     await client.end();
   }
+}
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in this process (as `migrator <args>` with `env`), capturing its output. */
+export async function runCliInProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, env, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+export const cliEntry = path.resolve(__dirname, "cli/main.ts");
+const tsxLoader = require.resolve("tsx");
+
+/**
+ * Starts the CLI as a real child process, as a Job or a developer would: one Node process with
+ * tsx as its loader (the tsx CLI would add a second process that a SIGKILL does not reach).
+ */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, ["--import", pathToFileURL(tsxLoader).href, cliEntry, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** Runs the CLI as a child process to its end. */
+export function runCliProcess(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawnCli(args, env);
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+  });
 }

@@ -1,0 +1,27 @@
+/** Every area's examples, for the tests that run them all. */
+import { cloudSqlCases } from "./cloudsql/cloudsql.cases";
+import { firewallCases } from "./firewall/firewall.cases";
+import { gkeCases } from "./gke/gke.cases";
+import { iamCases } from "./iam/iam.cases";
+import { kafkaCases } from "./kafka/kafka.cases";
+import { kmsCases } from "./kms/kms.cases";
+import { kubernetesCases } from "./kubernetes/kubernetes.cases";
+import { labelCases } from "./labels/labels.cases";
+import { redisCases } from "./redis/redis.cases";
+import { secretCases } from "./secrets/secrets.cases";
+import { tenantCases } from "./tenants/tenants.cases";
+import type { PolicyCases } from "./testing/examples";
+
+export const allCases: readonly PolicyCases[] = [
+  ...gkeCases,
+  ...cloudSqlCases,
+  ...redisCases,
+  ...kafkaCases,
+  ...kmsCases,
+  ...iamCases,
+  ...firewallCases,
+  ...kubernetesCases,
+  ...tenantCases,
+  ...labelCases,
+  ...secretCases,
+];

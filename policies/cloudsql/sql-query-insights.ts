@@ -1,0 +1,18 @@
+/** Query insights show slow queries per service without extra tooling. */
+import { resourcePolicy } from "../policy";
+import { SQL_INSTANCE } from "../resource-types";
+import { architecture } from "../sources";
+import type { SqlInstanceInputs } from "./instance-inputs";
+
+export const sqlQueryInsights = resourcePolicy<SqlInstanceInputs>({
+  name: "sql-query-insights",
+  description: "Cloud SQL instances enable query insights.",
+  severity: "low",
+  remediationSteps: "Set settings.insightsConfig.queryInsightsEnabled to true.",
+  framework: architecture("Cloud SQL", "query insights"),
+  tags: ["cloudsql", "observability"],
+  appliesTo: [SQL_INSTANCE],
+  validate: (instance, _args, report) => {
+    if (instance.settings?.insightsConfig?.queryInsightsEnabled !== true) report("Query insights are off: settings.insightsConfig.queryInsightsEnabled is not true.");
+  },
+});

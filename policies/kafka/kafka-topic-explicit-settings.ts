@@ -1,0 +1,19 @@
+/** Partitions and retention are decisions, not broker defaults that differ between clusters. */
+import { resourcePolicy } from "../policy";
+import { architecture } from "../sources";
+import { TOPIC_TYPES, topicView } from "./topics";
+
+export const kafkaTopicExplicitSettings = resourcePolicy({
+  name: "kafka-topic-explicit-settings",
+  description: "Kafka topics set their partitions and retention (retention.ms) explicitly.",
+  severity: "low",
+  remediationSteps: 'Set the partition count and add "retention.ms" to the topic config (armature:kafka.topics[].partitions and retentionHours).',
+  framework: architecture("Kafka", "explicit partitions, retention and replication"),
+  tags: ["kafka"],
+  appliesTo: TOPIC_TYPES,
+  validate: (props, args, report) => {
+    const topic = topicView(args.type, props);
+    if (typeof topic.partitions !== "number") report(`Topic ${topic.name ?? args.name} takes the broker's default partition count: set ${topic.fields.partitions}.`);
+    if (!topic.config["retention.ms"]) report(`Topic ${topic.name ?? args.name} takes the broker's default retention: set "retention.ms" in ${topic.fields.config}.`);
+  },
+});

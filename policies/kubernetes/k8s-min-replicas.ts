@@ -1,0 +1,54 @@
+/**
+ * At least two pods, so one eviction, node failure or rollout never leaves the service with none.
+ * A stack policy: when a HorizontalPodAutoscaler manages the workload, its minReplicas counts.
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { indexNamespaces, knownMetadata } from "../lib/namespaces";
+import { readKnown, readPath, record } from "../lib/values";
+import { REPLICATED_TYPES } from "../lib/workloads";
+import { stackPolicy } from "../policy";
+import { K8S_HPA } from "../resource-types";
+import { polaris } from "../sources";
+
+const MIN_REPLICAS = 2;
+
+export const k8sMinReplicas = stackPolicy({
+  name: "k8s-min-replicas",
+  description: `Deployments and StatefulSets run at least ${MIN_REPLICAS} replicas (or their HorizontalPodAutoscaler's minReplicas is at least ${MIN_REPLICAS}).`,
+  severity: "high",
+  remediationSteps: `Set spec.replicas to ${MIN_REPLICAS} or more, or the HorizontalPodAutoscaler's spec.minReplicas to ${MIN_REPLICAS} or more.`,
+  framework: polaris("deploymentMissingReplicas", "Only one replica is scheduled"),
+  tags: ["kubernetes", "reliability"],
+  validate: (args, report) => {
+    const namespaces = indexNamespaces(args.resources);
+    const autoscalers = args.resources.filter((resource) => resource.type === K8S_HPA);
+    for (const workload of args.resources.filter((resource) => REPLICATED_TYPES.includes(resource.type))) {
+      const autoscaler = autoscalers.find((hpa) => targets(hpa, workload) && namespaces.keyOf(hpa) === namespaces.keyOf(workload));
+      if (autoscaler) {
+        const min = readPath(autoscaler.props, ["spec", "minReplicas"]);
+        if (min.known && (typeof min.value !== "number" || min.value < MIN_REPLICAS)) {
+          report(`The HorizontalPodAutoscaler ${autoscaler.name} lets ${workload.name} scale down to ${typeof min.value === "number" ? min.value : 1} replica(s).`, workload.urn);
+        }
+        continue;
+      }
+      const replicas = readPath(workload.props, ["spec", "replicas"]);
+      if (replicas.known && (typeof replicas.value !== "number" || replicas.value < MIN_REPLICAS)) {
+        report(`${workload.name} runs ${typeof replicas.value === "number" ? replicas.value : "1 (the default)"} replica(s); at least ${MIN_REPLICAS} are needed.`, workload.urn);
+      }
+    }
+  },
+});
+
+/** The autoscaler's scaleTargetRef names the workload (or depends on it, when the name is unknown). */
+function targets(hpa: PolicyResource, workload: PolicyResource): boolean {
+  const ref = readPath(hpa.props, ["spec", "scaleTargetRef"]);
+  const target = record(ref.known ? ref.value : undefined);
+  const kind = readKnown(target, "kind");
+  const name = readKnown(target, "name");
+  const workloadKind = workload.type.split(":").pop();
+  if (kind.known && kind.value !== workloadKind) return false;
+  const workloadName = knownMetadata(workload, "name");
+  if (name.known && typeof workloadName === "string") return name.value === workloadName;
+  return hpa.dependencies.some((dependency) => dependency.urn === workload.urn);
+}
+

@@ -1,0 +1,16 @@
+/** A startup probe holds liveness checks off until a slow start has finished. */
+import { SERVING_TYPES } from "../lib/workloads";
+import { architecture } from "../sources";
+import { containerPolicy } from "./container-policy";
+
+export const k8sStartupProbe = containerPolicy({
+  name: "k8s-startup-probe",
+  description: "Serving containers declare a startup probe.",
+  severity: "medium",
+  remediationSteps: 'Add startupProbe: { httpGet: { path: "/startupz", port: 8080 }, failureThreshold: 30, periodSeconds: 2 }.',
+  framework: architecture("Kubernetes workloads", "startup, liveness and readiness probes"),
+  tags: ["kubernetes", "reliability"],
+  appliesTo: SERVING_TYPES,
+  includeInit: false,
+  check: (container) => (container.startupProbe ? undefined : "no startupProbe"),
+});

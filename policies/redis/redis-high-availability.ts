@@ -1,0 +1,19 @@
+/** STANDARD_HA keeps a replica in another zone and fails over automatically. */
+import { resourcePolicy } from "../policy";
+import { REDIS_INSTANCE } from "../resource-types";
+import { architecture } from "../sources";
+import type { RedisInstanceInputs } from "./instance-inputs";
+
+export const redisHighAvailability = resourcePolicy<RedisInstanceInputs>({
+  name: "redis-high-availability",
+  description: "Memorystore for Redis instances use the STANDARD_HA tier.",
+  severity: "medium",
+  remediationSteps: 'Set tier to "STANDARD_HA" (armature:redis.tier).',
+  framework: architecture("Memorystore", "STANDARD_HA"),
+  tags: ["redis", "resilience"],
+  appliesTo: [REDIS_INSTANCE],
+  validate: (instance, _args, report) => {
+    const tier = instance.tier;
+    if (tier !== "STANDARD_HA") report(`The instance has no replica: tier is ${tier ?? "not set (BASIC)"}.`);
+  },
+});

@@ -1,0 +1,19 @@
+/** RDB snapshots: a restart or failover does not lose the whole dataset. */
+import { resourcePolicy } from "../policy";
+import { REDIS_INSTANCE } from "../resource-types";
+import { architecture } from "../sources";
+import type { RedisInstanceInputs } from "./instance-inputs";
+
+export const redisPersistence = resourcePolicy<RedisInstanceInputs>({
+  name: "redis-persistence",
+  description: "Memorystore for Redis instances persist RDB snapshots.",
+  severity: "medium",
+  remediationSteps: 'Set persistenceConfig.persistenceMode to "RDB" with an rdbSnapshotPeriod such as "TWELVE_HOURS".',
+  framework: architecture("Memorystore", "persistence"),
+  tags: ["redis", "resilience"],
+  appliesTo: [REDIS_INSTANCE],
+  validate: (instance, _args, report) => {
+    const mode = instance.persistenceConfig?.persistenceMode;
+    if (mode !== "RDB") report(`The dataset is not persisted: persistenceConfig.persistenceMode is ${mode ?? "not set (DISABLED)"}.`);
+  },
+});

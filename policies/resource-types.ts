@@ -1,0 +1,19 @@
+/** The resource type tokens the policies check (Google provider v9, Kubernetes provider v4). */
+export const GKE_CLUSTER = "gcp:container/cluster:Cluster";
+export const GKE_NODE_POOL = "gcp:container/nodePool:NodePool";
+export const SQL_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
+export const REDIS_INSTANCE = "gcp:redis/instance:Instance";
+export const MANAGED_KAFKA_TOPIC = "gcp:managedkafka/topic:Topic";
+export const MANAGED_KAFKA_ACL = "gcp:managedkafka/acl:Acl";
+export const KAFKA_TOPIC = "kafka:index/topic:Topic";
+export const KAFKA_ACL = "kafka:index/acl:Acl";
+export const KMS_CRYPTO_KEY = "gcp:kms/cryptoKey:CryptoKey";
+export const FIREWALL = "gcp:compute/firewall:Firewall";
+export const SERVICE_ACCOUNT_KEY = "gcp:serviceaccount/key:Key";
+export const K8S_NAMESPACE = "kubernetes:core/v1:Namespace";
+export const K8S_SERVICE = "kubernetes:core/v1:Service";
+export const K8S_RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota";
+export const K8S_LIMIT_RANGE = "kubernetes:core/v1:LimitRange";
+export const K8S_NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+export const K8S_POD_DISRUPTION_BUDGET = "kubernetes:policy/v1:PodDisruptionBudget";
+export const K8S_HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";

@@ -1,0 +1,168 @@
+/**
+ * Runs the policy objects outside the Pulumi CLI, with the arguments the CLI's policy server would
+ * pass (type, props, urn, name, opts, provider, getConfig, notApplicable...) and its handling of
+ * unknown values and not-applicable policies. The offline plan uses it for every recorded
+ * resource and the tests for every example, so a policy is exercised exactly as
+ * `pulumi preview --policy-pack` exercises it.
+ */
+import type {
+  PolicyPackConfig,
+  PolicyProviderResource,
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  StackValidationArgs,
+} from "@pulumi/policy";
+import { enforcementOf, policyConfigOf } from "./enforcement";
+import { asPreviewInputs, isUnknownValueError } from "./lib/unknowns";
+import { type ArmaturePolicy, isStackPolicy } from "./policy";
+
+/** A resource to check: inputs resolved, with `undefined` for a value unknown during a preview. */
+export interface PolicySubject {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string | null;
+  readonly protect?: boolean;
+  readonly dependencies?: readonly string[];
+  readonly inputs: Readonly<Record<string, unknown>>;
+  readonly provider?: SubjectProvider;
+}
+
+export interface SubjectProvider {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Readonly<Record<string, unknown>>;
+}
+
+export interface PolicyFinding {
+  readonly policy: ArmaturePolicy;
+  readonly enforcement: "mandatory" | "advisory";
+  /** The resource in violation; null when a stack policy blames the whole stack. */
+  readonly urn: string | null;
+  readonly message: string;
+  /** The CLI's advisory "can't run during preview": the policy read a value not known yet. */
+  readonly cannotRun: boolean;
+}
+
+/** How the subjects' inputs reach the policy: as the CLI gives them (the default), or raw. */
+export type InputMode = "preview" | "raw";
+
+/** Runs every enabled policy: resource policies on each subject, stack policies once. */
+export async function evaluatePolicies(
+  policies: readonly ArmaturePolicy[],
+  subjects: readonly PolicySubject[],
+  config: PolicyPackConfig,
+  mode: InputMode = "preview",
+): Promise<PolicyFinding[]> {
+  const findings: PolicyFinding[] = [];
+  const withProps = subjects.map((subject) => ({ subject, props: mode === "preview" ? asPreviewInputs({ ...subject.inputs }) : { ...subject.inputs } }));
+  for (const policy of policies) {
+    const level = enforcementOf(policy, config);
+    if (level === "disabled") continue;
+    const enforcement = level === "advisory" ? "advisory" : "mandatory";
+    const getConfig = <T extends object>() => policyConfigOf(policy, config) as T;
+    const record = (urn: string | null, message: string, cannotRun = false) =>
+      findings.push({ policy, enforcement: cannotRun ? "advisory" : enforcement, urn, message, cannotRun });
+    if (isStackPolicy(policy)) {
+      const args = stackValidationArgs(withProps, getConfig, mode);
+      await guarded(null, record, () => policy.validateStack(args, (message, urn) => record(urn ?? null, message)));
+      continue;
+    }
+    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    for (const { subject, props } of withProps) {
+      const args = resourceValidationArgs(subject, props, getConfig, mode);
+      for (const validation of validations) {
+        await guarded(subject.urn, record, () => validation(args, (message) => record(subject.urn, message)));
+      }
+    }
+  }
+  return findings;
+}
+
+type GetConfig = <T extends object>() => T;
+
+class NotApplicable extends Error {
+  override readonly name = "NotApplicable";
+}
+
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason ?? "not applicable");
+};
+
+/** The arguments the CLI passes to a resource policy. */
+export function resourceValidationArgs(subject: PolicySubject, props: Record<string, unknown>, getConfig: GetConfig, mode: InputMode): ResourceValidationArgs {
+  return { ...describe(subject, props, mode), stackTags: new Map(), getConfig, notApplicable };
+}
+
+/** The arguments the CLI passes to a stack policy, with parents and dependencies linked. */
+export function stackValidationArgs(
+  resources: readonly { readonly subject: PolicySubject; readonly props: Record<string, unknown> }[],
+  getConfig: GetConfig,
+  mode: InputMode,
+): StackValidationArgs {
+  const policyResources = resources.map(({ subject, props }): PolicyResource => ({ ...describe(subject, props, mode), dependencies: [], propertyDependencies: {} }));
+  const byUrn = new Map(policyResources.map((resource) => [resource.urn, resource]));
+  resources.forEach(({ subject }, index) => {
+    const resource = policyResources[index]!;
+    const parent = subject.parent ? byUrn.get(subject.parent) : undefined;
+    if (parent) resource.parent = parent;
+    resource.dependencies = (subject.dependencies ?? []).flatMap((urn) => byUrn.get(urn) ?? []);
+  });
+  return { resources: policyResources, stackTags: new Map(), getConfig, notApplicable };
+}
+
+/** What resource and stack policies both see of a resource. */
+function describe(subject: PolicySubject, props: Record<string, unknown>, mode: InputMode) {
+  const isType = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string } | undefined)?.__pulumiType === subject.type;
+  const provider = providerOf(subject, mode);
+  return {
+    type: subject.type,
+    props,
+    urn: subject.urn,
+    name: subject.name,
+    opts: optionsOf(subject),
+    ...(provider ? { provider } : {}),
+    isType,
+    // Typed by the SDK per resource class; at run time it is the props, as in the CLI.
+    asType: ((resourceClass: unknown) => (isType(resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"] & PolicyResource["asType"],
+  };
+}
+
+function optionsOf(subject: PolicySubject): PolicyResourceOptions {
+  return {
+    protect: subject.protect ?? false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(subject.parent ? { parent: subject.parent } : {}),
+  };
+}
+
+function providerOf(subject: PolicySubject, mode: InputMode): PolicyProviderResource | undefined {
+  const provider = subject.provider;
+  if (!provider) return undefined;
+  const props = mode === "preview" ? asPreviewInputs({ ...provider.inputs }) : { ...provider.inputs };
+  return { type: provider.type, name: provider.name, urn: provider.urn, props };
+}
+
+/**
+ * As the CLI does: a policy that reads an unknown value cannot run during a preview (reported as
+ * advisory), a policy that declares itself not applicable reports nothing, and any other error is
+ * a bug in the policy and propagates.
+ */
+async function guarded(
+  urn: string | null,
+  record: (urn: string | null, message: string, cannotRun: boolean) => void,
+  run: () => void | Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof NotApplicable) return;
+    if (!isUnknownValueError(error)) throw error;
+    record(urn, `can't run during preview: ${error.message}`, true);
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * How Pulumi configures Vault itself: a Vault provider, and Vault's Kubernetes auth method for the
+ * services cluster (tenants' login roles hang off it). The provider reads its token from VAULT_TOKEN
+ * (a token of an admin policy, made once after `vault operator init`; never kept in the stack) and
+ * the CA from VAULT_CACERT (`pulumi stack output vaultCaCertificate`). See components/tenant/README.md.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as vault from "@pulumi/vault";
+import type { Vault } from "../components/vault/vault";
+
+export interface VaultAccess {
+  readonly provider: vault.Provider;
+  readonly kubernetesAuthPath: pulumi.Output<string>;
+}
+
+export function createVaultAccess(vaultComponent: Vault, apiAddress: string | undefined): VaultAccess {
+  const provider = new vault.Provider("vault", {
+    address: apiAddress ?? vaultComponent.address,
+    // Child tokens need a token-creating policy and add nothing for a short-lived CI run.
+    skipChildToken: true,
+  }, { dependsOn: [vaultComponent] });
+  const auth = new vault.AuthBackend("kubernetes", {
+    type: "kubernetes",
+    path: "kubernetes",
+    description: "Pods of the services cluster (service-account tokens with audience vault)",
+  }, { provider });
+  new vault.kubernetes.AuthBackendConfig("kubernetes", {
+    backend: auth.path,
+    // Vault runs in the cluster: it reviews tokens through the API server with its own service account.
+    kubernetesHost: "https://kubernetes.default.svc",
+  }, { provider });
+  return { provider, kubernetesAuthPath: pulumi.output(auth.path) };
+}

@@ -1,0 +1,174 @@
+/**
+ * The Kubernetes side of the real dev plan: every object valid against the Kubernetes OpenAPI
+ * schemas and labelled; the workload rules; blue/green migrations ordered around the traffic; and a
+ * colour switch (a second plan with armature:apps.activeColour flipped) that changes only the
+ * routes' weights and the active/preview Services' selectors (and, by design, the post-deploy Jobs).
+ */
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AnalyzedResource } from "../tools/plan/analyzer";
+import { GATEWAY_API_VERSION, KUBERNETES_SCHEMA_VERSION, checkKubernetesSchemas } from "../tools/plan/kubernetes-schema";
+import { type CapturedPlan, planDevStack } from "../tools/plan/testing";
+
+let blue: CapturedPlan;
+let green: CapturedPlan;
+
+beforeAll(async () => {
+  blue = await planDevStack();
+  green = await planDevStack((text) => text.replace(/^(\s*activeColour:) blue$/m, "$1 green"));
+}, 120_000);
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider inputs of every shape
+const inputs = (resource: AnalyzedResource) => resource.inputs as Record<string, any>;
+const kubernetesObjects = (plan: CapturedPlan) => plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v3:Release");
+const BLUE_GREEN_APPS = ["discovery", "flags", "health"];
+const POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring";
+
+describe("Kubernetes objects in the dev plan", () => {
+  it(`are all valid against the Kubernetes ${KUBERNETES_SCHEMA_VERSION} OpenAPI schemas (Gateway API ${GATEWAY_API_VERSION}), Helm values included`, () => {
+    const all = blue.resources.filter((resource) => resource.type.startsWith("kubernetes:"));
+    const { checked, violations } = checkKubernetesSchemas(blue.resources);
+    console.log(`schema check: ${checked} of ${all.length} kubernetes:* resources validated (${new Set(all.map((resource) => resource.type)).size} types); ${violations.length} advisory (${[...new Set(violations.map((violation) => violation.message))].join("; ")})`);
+    // Managed Prometheus' PodMonitoring has no schema in any maintained package: each one is reported
+    // as advisory, never passed silently; everything else validates.
+    const podMonitorings = blue.ofType(POD_MONITORING);
+    expect(podMonitorings.length).toBeGreaterThan(0);
+    expect(violations.map((violation) => [violation.urn, violation.enforcement, violation.message])).toEqual(
+      podMonitorings.map((resource) => [resource.urn, "advisory", `no Kubernetes schema known for ${POD_MONITORING}`]),
+    );
+    expect(checked).toBe(all.length - podMonitorings.length);
+    expect(all.some((resource) => resource.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")).toBe(true);
+    expect(all.some((resource) => resource.type === "kubernetes:helm.sh/v3:Release")).toBe(true);
+  });
+
+  it("carry the platform labels (team, tenant, environment) on the object and on every pod template", () => {
+    for (const resource of kubernetesObjects(blue)) {
+      const labels = inputs(resource).metadata?.labels as Record<string, string> | undefined;
+      expect(labels, `${resource.type} ${resource.name}`).toMatchObject({ team: expect.any(String), tenant: expect.any(String), environment: "dev" });
+      const template = inputs(resource).spec?.template;
+      if (template) expect(template.metadata.labels, `${resource.name} pod template`).toMatchObject({ team: expect.any(String), tenant: expect.any(String), environment: "dev" });
+    }
+  });
+
+  it("runs every Deployment as the standard workload: ≥ 2 replicas via its HPA, spread, probes, restricted, a PDB", () => {
+    const deployments = blue.ofType("kubernetes:apps/v1:Deployment");
+    expect(deployments.map((deployment) => inputs(deployment).metadata.name).sort()).toEqual([
+      "discovery-blue", "discovery-green", "flags-blue", "flags-green", "health-blue", "health-green", "worker",
+    ]);
+    for (const deployment of deployments) {
+      const { metadata, spec } = inputs(deployment);
+      const hpa = blue.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").find((candidate) => inputs(candidate).metadata.name === metadata.name && inputs(candidate).metadata.namespace === metadata.namespace);
+      expect(hpa && inputs(hpa).spec.minReplicas, metadata.name).toBeGreaterThanOrEqual(2);
+      const pdb = blue.ofType("kubernetes:policy/v1:PodDisruptionBudget").find((candidate) => inputs(candidate).metadata.name === metadata.name);
+      expect(inputs(pdb!).spec.selector.matchLabels).toEqual(spec.selector.matchLabels);
+      const pod = spec.template.spec;
+      expect(pod.topologySpreadConstraints.map((constraint: { topologyKey: string }) => constraint.topologyKey)).toEqual(["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+      expect(pod).toMatchObject({ automountServiceAccountToken: false, securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } } });
+      expect(pod.terminationGracePeriodSeconds).toBeLessThanOrEqual(30);
+      const [container] = pod.containers;
+      expect(container.image).toMatch(/^europe-west1-docker\.pkg\.dev\/armature-dev-4821\/platform\/[a-z]+:\d+\.\d+\.\d+$/);
+      expect([container.startupProbe.httpGet.path, container.livenessProbe.httpGet.path, container.readinessProbe.httpGet.path]).toEqual(["/startupz", "/livez", "/readyz"]);
+      expect(container.ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+      expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+      expect(container.lifecycle.preStop.sleep.seconds).toBeGreaterThan(0);
+      expect(container.resources).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+    }
+    expect(blue.ofType("kubernetes:core/v1:Service").every((service) => inputs(service).spec.type === "ClusterIP")).toBe(true);
+  });
+
+  it("puts worker agents on the worker cluster, tolerating its taints and preferring spot", () => {
+    const worker = blue.ofType("kubernetes:apps/v1:Deployment").find((deployment) => inputs(deployment).metadata.name === "worker")!;
+    const workerProvider = blue.one("pulumi:providers:kubernetes", "workers-k8s");
+    expect(worker.provider).toMatch(new RegExp(`^${workerProvider.urn.replace(/[$.]/g, "\\$&")}::`));
+    const pod = inputs(worker).spec.template.spec;
+    expect(pod.tolerations.map((toleration: { key: string }) => toleration.key).sort()).toEqual(["armature.dev/workload", "cloud.google.com/gke-spot"]);
+    expect(JSON.stringify(pod.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution)).toContain("cloud.google.com/gke-spot");
+  });
+
+  it("binds each app's Kubernetes service account to its GCP service account through Workload Identity", () => {
+    const members = blue.ofType("gcp:serviceaccount/iAMMember:IAMMember").filter((member) => member.name.startsWith("apps-")).map((member) => inputs(member).member).sort();
+    expect(members).toEqual([
+      "serviceAccount:armature-dev-4821.svc.id.goog[platform/discovery]",
+      "serviceAccount:armature-dev-4821.svc.id.goog[platform/flags]",
+      "serviceAccount:armature-dev-4821.svc.id.goog[platform/health]",
+      "serviceAccount:armature-dev-4821.svc.id.goog[platform/migrator]",
+      "serviceAccount:armature-dev-4821.svc.id.goog[workers/worker]",
+    ]);
+    // Issue 4's identities are reused, not redeclared: still one GCP service account per app.
+    expect(blue.ofType("gcp:serviceaccount/account:Account").filter((account) => account.name.startsWith("app-"))).toHaveLength(5);
+  });
+});
+
+describe("blue/green migrations", () => {
+  const job = (plan: CapturedPlan, app: string, which: string) => plan.one("kubernetes:batch/v1:Job", `apps-${app}-${which}`);
+
+  it("run the migrator's container contract: the phase as argument, DATABASE_URL from a Secret", () => {
+    const container = inputs(job(blue, "discovery", "pre-green")).spec.template.spec.containers[0];
+    expect(container).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.4.0", args: ["pre"] });
+    expect(container.env).toEqual([
+      { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "discovery-database", key: "DATABASE_URL" } } },
+      { name: "MIGRATOR_DATABASE", value: "discovery" },
+      { name: "LOG_FORMAT", value: "json" },
+    ]);
+    const secret = blue.one("kubernetes:core/v1:Secret", "apps-discovery-database");
+    expect(secret.secretPaths.some((secretPath) => secretPath.startsWith("stringData"))).toBe(true);
+  });
+
+  it.each(["discovery", "flags"])("%s: the new colour's pre-deploy Job completes before that colour starts or gets any traffic", (app) => {
+    const preGreen = job(blue, app, "pre-green").urn;
+    const greenDeployment = blue.descendants(blue.one("armature:workloads:ServiceDeployment", `apps-${app}-green`)).find((part) => part.type === "kubernetes:apps/v1:Deployment")!;
+    const route = blue.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`);
+    const preview = blue.one("kubernetes:core/v1:Service", `${app}-preview`);
+    for (const dependent of [greenDeployment, route, preview, blue.one("kubernetes:core/v1:Service", app)]) {
+      expect(dependent.dependencies, `${dependent.type} ${dependent.name}`).toContain(preGreen);
+    }
+    const post = job(blue, app, "post");
+    expect(post.dependencies).toEqual(expect.arrayContaining([route.urn, blue.one("kubernetes:core/v1:Service", app).urn]));
+    expect(inputs(post).spec.template.spec.containers[0].args).toEqual(["post"]);
+  });
+});
+
+describe("switching the active colour (blue → green)", () => {
+  const byUrn = (plan: CapturedPlan) => new Map(plan.document.resources.map((resource) => [resource.urn, resource]));
+
+  it("changes only the routes' weights, the active/preview Services' selectors and the post-deploy Jobs", () => {
+    const before = byUrn(blue);
+    const after = byUrn(green);
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const changed = [...after.values()].filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)!.inputs));
+    console.log(`colour switch: ${changed.length} of ${after.size} resources change: ${changed.map((resource) => `${resource.type.split(":").pop()} ${resource.name}`).join(", ")}`);
+    expect(changed.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
+      ...BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]),
+      "kubernetes:batch/v1:Job apps-discovery-post",
+      "kubernetes:batch/v1:Job apps-flags-post",
+    ].sort());
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plan inputs
+    const withoutWeights = (spec: any) => JSON.stringify(spec, (key, value: unknown) => (key === "weight" ? undefined : value));
+    for (const app of BLUE_GREEN_APPS) {
+      const route = (plan: ReturnType<typeof byUrn>) => [...plan.values()].find((resource) => resource.name === `apps-${app}` && resource.type.endsWith(":HTTPRoute"))!.inputs;
+      expect(withoutWeights(route(after))).toBe(withoutWeights(route(before)));
+      const weights = (spec: Record<string, unknown>) => JSON.stringify(spec).match(/"weight":\d+/g);
+      expect(weights(route(before))).toEqual(['"weight":100', '"weight":0']);
+      expect(weights(route(after))).toEqual(['"weight":0', '"weight":100']);
+    }
+    for (const service of changed.filter((resource) => resource.type === "kubernetes:core/v1:Service")) {
+      const old = before.get(service.urn)!.inputs as { spec: { selector: Record<string, string> } };
+      const now = service.inputs as { spec: { selector: Record<string, string> } };
+      expect({ ...now, spec: { ...now.spec, selector: undefined } }).toEqual({ ...old, spec: { ...old.spec, selector: undefined } });
+      expect(now.spec.selector["armature.dev/colour"]).not.toBe(old.spec.selector["armature.dev/colour"]);
+    }
+    expect(changed.some((resource) => resource.type === "kubernetes:apps/v1:Deployment")).toBe(false);
+  });
+
+  it("sends the preview header to either colour and ordinary traffic to the active one", () => {
+    const route = inputs(green.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "apps-discovery")).spec;
+    expect(route.hostnames).toEqual(["discovery.platform.armature.internal"]);
+    const headerRules = route.rules.filter((rule: { matches: { headers?: unknown }[] }) => rule.matches[0]!.headers);
+    expect(headerRules.map((rule: { matches: { headers: { value: string }[] }[]; backendRefs: { name: string }[] }) => [rule.matches[0]!.headers[0]!.value, rule.backendRefs[0]!.name])).toEqual([
+      ["blue", "discovery-blue"],
+      ["green", "discovery-green"],
+    ]);
+    expect(inputs(green.one("kubernetes:core/v1:Service", "discovery")).spec.selector).toMatchObject({ "armature.dev/colour": "green" });
+    expect(inputs(green.one("kubernetes:core/v1:Service", "discovery-preview")).spec.selector).toMatchObject({ "armature.dev/colour": "blue" });
+  });
+});
