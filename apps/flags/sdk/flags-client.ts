@@ -77,6 +77,9 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
     this.logger = options.logger ?? log();
     const initial = options.bootstrap ?? (options.cacheFile ? this.readCacheFile(options.cacheFile) : undefined);
     if (initial) this.replica.load(initial);
+    const sink = options.exposures === false ? undefined : (options.exposures?.sink ?? (options.url ? httpExposureSink(options.url, options.timeoutMs ?? 2000) : undefined));
+    if (sink) this.recorder = new ExposureRecorder({ ...(options.exposures || {}), sink, logger: this.logger });
+    this.evaluations = new FlagEvaluations({ replica: this.replica, environment: options.environment, appName: options.appName, honourToggles: options.honourToggles ?? true, recorder: this.recorder, logger: this.logger });
 
     if (options.url) {
       this.sync = new FlagSetSync({
@@ -98,9 +101,6 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       this.sync.on("stale", (stale) => this.emit("stale", stale));
       this.sync.start().catch(() => undefined); // retried in the background; ready() reports it
     }
-    const sink = options.exposures === false ? undefined : (options.exposures?.sink ?? (options.url ? httpExposureSink(options.url, options.timeoutMs ?? 2000) : undefined));
-    if (sink) this.recorder = new ExposureRecorder({ ...(options.exposures || {}), sink, logger: this.logger });
-    this.evaluations = new FlagEvaluations({ replica: this.replica, environment: options.environment, appName: options.appName, honourToggles: options.honourToggles ?? true, recorder: this.recorder, logger: this.logger });
   }
 
   /** Resolves once a flag set is held (from the service, the bootstrap or the cache file). */
