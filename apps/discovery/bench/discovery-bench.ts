@@ -14,7 +14,7 @@ import { startPostgres } from "../../../tools/test-services/postgres";
 import { startRedis } from "../../../tools/test-services/redis";
 import { createLogger } from "../../kit/logger";
 import { actorHeader } from "../../kit/testing/actor-header";
-import { bundleApp, createBenchDatabase, formatCount as fmt, percentile, spawnNode, stopChild as stop, waitForOk } from "../../kit/testing/bench";
+import { bundleApp, createBenchDatabase, formatCount as fmt, percentile, runBenchmark, spawnNode, stopChild as stop, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { DiscoveryClient } from "../sdk/index";
 
@@ -147,10 +147,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -54,3 +54,14 @@ export async function waitForOk(url: string, everyMs = 2): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** Runs a benchmark's main: exit 0 when it finishes, 1 (with the error) when it fails. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}
