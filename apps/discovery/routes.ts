@@ -3,7 +3,7 @@ import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { type App, currentContext, problemSchema, requireActor, sendProblem } from "../kit/index";
 import type { RegistryCache } from "./registry-cache";
-import type { Actor, RegistryStore } from "./registry-store";
+import type { RegistryStore } from "./registry-store";
 import {
   auditEntrySchema,
   createOverrideBodySchema,
@@ -26,14 +26,6 @@ export interface RegistryRoutesDeps {
 const nameParams = z.strictObject({ name: serviceNameSchema });
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
-
-/** Changes are audited with who made them: the actor of the invocation context (else a 401). */
-function actorOf(reply: FastifyReply): Actor | undefined {
-  const context = requireActor(reply);
-  if (!context) return undefined;
-  const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
-  return { actor, invocationId: context.invocationId, traceId: context.traceId };
-}
 
 function notFound(reply: FastifyReply, name: string) {
   return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered`, invocationId: currentContext()?.invocationId });
@@ -60,7 +52,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name",
     { schema: { tags, summary: "Register a service or replace its registration.", params: nameParams, body: putServiceBodySchema, response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const problems = settingsProblems(request.body.settings ?? {}, request.body.settingsSchema);
       if (problems.length > 0) {
@@ -80,7 +72,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   );
 
   app.delete("/v1/services/:name", { schema: { tags, summary: "Deregister a service.", params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    const by = actorOf(reply);
+    const by = requireActor(reply);
     if (!by) return reply;
     const removed = await store.remove(request.params.name, by);
     if (!removed) return notFound(reply, request.params.name);
@@ -93,7 +85,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name/health",
     { schema: { tags, summary: "Record a service's observed health (the health service does this).", params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const before = await cache.get(request.params.name);
       const document = await store.setHealth(request.params.name, request.body.status, by);
@@ -130,7 +122,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       },
     },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const result = await store.addOverride(request.params.name, request.body, by);
       if (!result) return notFound(reply, request.params.name);
@@ -144,7 +136,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name/overrides/:id",
     { schema: { tags: ["overrides"], summary: "Remove an override before it expires.", params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const document = await store.removeOverride(request.params.name, request.params.id, by);
       if (!document) {

@@ -3,12 +3,11 @@
  * invocation context; every bad input a 4xx problem with nothing enqueued; OpenAPI-driven bad-input
  * cases and a fuzz run with no 5xx.
  */
-import fc from "fast-check";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tools/test-services/fixtures";
 import { captureLogs, type LogCapture, logLineProblems } from "../kit/testing/log-capture";
-import { badInputCases, fuzzRequests, operationsOf } from "../kit/testing/openapi-fuzz";
+import { badInputFailures, fuzzForServerErrors, fuzzHeaders } from "../kit/testing/openapi-fuzz";
 import { createWorkerAgent } from "./runtime/index";
 import { FAST, type Json, type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, queueSnapshot, settled } from "./testing/harness";
 import { testJobs } from "./testing/test-jobs";
@@ -137,33 +136,14 @@ describe("worker API", () => {
 
   it("every operation of the OpenAPI document rejects malformed input with a 4xx problem, enqueueing nothing", async () => {
     const before = await queueSnapshot(pool);
-    const document = (await inject("GET", "/openapi.json")).json();
-    const cases = badInputCases(operationsOf(document), actorHeaders(), BODY_LIMIT);
-    expect(cases.length).toBeGreaterThan(20);
-    const failures: string[] = [];
-    for (const { name, request } of cases) {
-      const response = await agent.service.app.inject({ method: request.method as "GET", url: request.url, payload: request.payload, headers: request.headers });
-      if (response.statusCode < 400 || response.statusCode >= 500 || !/^application\/problem\+json/.test(String(response.headers["content-type"]))) failures.push(`${name}: ${response.statusCode} ${response.body.slice(0, 200)}`);
-    }
+    const { cases, failures } = await badInputFailures(agent.service.app, actorHeaders(), BODY_LIMIT);
+    expect(cases).toBeGreaterThan(20);
     expect(failures).toEqual([]);
     expect(await queueSnapshot(pool)).toEqual(before);
   });
 
   it("a generated fuzz run over every operation finds no 5xx", async () => {
-    const document = (await inject("GET", "/openapi.json")).json();
-    const headers = fc.oneof({ weight: 4, arbitrary: fc.constant(actorHeaders("fuzzer")) }, { weight: 1, arbitrary: fc.constant({}) });
-    let sent = 0;
-    for (const operation of operationsOf(document)) {
-      await fc.assert(
-        fc.asyncProperty(fuzzRequests(operation, headers), async (request) => {
-          sent++;
-          const response = await agent.service.app.inject({ method: request.method as "GET", url: request.url, payload: request.payload, headers: request.headers });
-          const healthAnswer = response.statusCode === 503 && /^application\/health\+json/.test(String(response.headers["content-type"]));
-          if (response.statusCode >= 500 && !healthAnswer) throw new Error(`${request.method} ${request.url} ${request.payload ?? ""} -> ${response.statusCode} ${response.body}`);
-        }),
-        { numRuns: 40 },
-      );
-    }
+    const sent = await fuzzForServerErrors(agent.service.app, fuzzHeaders(actorHeaders("fuzzer")), 40);
     expect(sent).toBeGreaterThan(200);
   });
 });

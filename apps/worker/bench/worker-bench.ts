@@ -7,20 +7,17 @@
  *  2. trigger-to-start latency p50/p99: a trigger through the HTTP API to the attempt starting on an
  *     idle agent (Postgres clock); baseline: INSERT + NOTIFY to a bare worker's claim.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { freePort } from "../../../tools/test-services/free-port";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { encodeContextHeader } from "../../kit/index";
-import { fmt, percentile, spawnNode, stop, waitForOk } from "../../kit/testing/bench";
+import { bundleApp, createBenchDatabase, formatCount, percentile, runBenchmark, spawnNode, stopChild, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { BARE_CHANNEL, BARE_SCHEMA } from "./bare-queue";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const SLOTS = 8;
 const LATENCY_SAMPLES = 300;
 
@@ -102,19 +99,14 @@ async function main(): Promise<void> {
   const jobs = Number(values.jobs);
   const rounds = Number(values.rounds);
   const postgres = await startPostgres();
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query("create database worker_bench");
-  await admin.end();
-  const databaseUrl = postgres.url.replace(/\/[^/]*$/, "/worker_bench");
+  const databaseUrl = await createBenchDatabase(postgres.url, "worker_bench");
   await migrateToLatest({ databaseUrl, database: "worker" });
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(BARE_SCHEMA);
   const reset = () => db.query("truncate armature_worker.runs cascade; truncate bench_bare");
 
-  const bundle = path.join(mkdtempSync(path.join(tmpdir(), "worker-bundle-")), "main.js");
-  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), "worker", bundle], { stdio: "inherit" });
+  const bundle = bundleApp("worker");
   const children: ChildProcess[] = [];
   try {
     console.log(`\nworker benchmark: ${jobs} no-op jobs per measurement, ${SLOTS} concurrent attempts per process, ${rounds} round(s)`);
@@ -125,41 +117,35 @@ async function main(): Promise<void> {
         children.push(...agents.children);
         await reset();
         const runtimeRate = await runtimeThroughput(db, jobs);
-        await Promise.all(agents.children.map(stop));
+        await Promise.all(agents.children.map(stopChild));
         const bare = await startBareWorkers(databaseUrl, processes);
         children.push(...bare);
         await reset();
         const bareRate = await bareThroughput(db, jobs);
-        await Promise.all(bare.map(stop));
-        console.log(`1. ${processes} agent${processes > 1 ? "s" : ""}: ${fmt(runtimeRate)} jobs/s; baseline bare SKIP LOCKED queue, ${processes} process${processes > 1 ? "es" : ""}: ${fmt(bareRate)} jobs/s (ratio ${(runtimeRate / bareRate).toFixed(2)})`);
+        await Promise.all(bare.map(stopChild));
+        console.log(`1. ${processes} agent${processes > 1 ? "s" : ""}: ${formatCount(runtimeRate)} jobs/s; baseline bare SKIP LOCKED queue, ${processes} process${processes > 1 ? "es" : ""}: ${formatCount(bareRate)} jobs/s (ratio ${(runtimeRate / bareRate).toFixed(2)})`);
       }
 
       const agent = await startAgents(bundle, databaseUrl, 1);
       children.push(...agent.children);
       await reset();
       const latencies = await runtimeLatency(db, agent.urls[0]!);
-      await Promise.all(agent.children.map(stop));
+      await Promise.all(agent.children.map(stopChild));
       const bare = await startBareWorkers(databaseUrl, 1);
       children.push(...bare);
       await reset();
       const bareLatencies = await bareLatency(db);
-      await Promise.all(bare.map(stop));
+      await Promise.all(bare.map(stopChild));
       const [p50, p99, b50, b99] = [percentile(latencies, 50), percentile(latencies, 99), percentile(bareLatencies, 50), percentile(bareLatencies, 99)];
       console.log(`2. trigger-to-start (API trigger recorded -> attempt started, idle agent, ${latencies.length} triggers): p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
       console.log(`   baseline INSERT + NOTIFY -> bare worker's claim: p50 ${b50.toFixed(2)} ms, p99 ${b99.toFixed(2)} ms (ratio p50 ${(p50 / b50).toFixed(1)}, p99 ${(p99 / b99).toFixed(1)})`);
     }
     console.log("");
   } finally {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(stopChild));
     await db.end();
     await postgres.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -1,14 +1,13 @@
 /** What stops an agent before it starts: bad environment, broken job definitions and code schedules. */
-import { Writable } from "node:stream";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../kit/index";
+import { discardLogs } from "../../kit/testing/log-capture";
 import { type WorkerAgentOptions, createWorkerAgent, defineJob, JobDefinitionError } from "./index";
 
 const job = defineJob({ id: "reports.build", description: "Builds a report.", params: z.strictObject({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }), run: () => Promise.resolve() });
-const quiet = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 const start = (env: Record<string, string>, overrides: Partial<WorkerAgentOptions> = {}) =>
-  createWorkerAgent({ name: "reports-worker", jobs: () => [job], env: { DATABASE_URL: "postgres://u:p@127.0.0.1:1/reports", PORT: "0", ...env }, logDestination: quiet(), ...overrides });
+  createWorkerAgent({ name: "reports-worker", jobs: () => [job], env: { DATABASE_URL: "postgres://u:p@127.0.0.1:1/reports", PORT: "0", ...env }, logDestination: discardLogs(), ...overrides });
 
 describe("starting a worker agent", () => {
   it("refuses a bad environment, naming each variable and what it expects (never echoing a URL)", async () => {

@@ -1,14 +1,12 @@
 /** Test helpers: a migrated worker database, agents in-process, and waiting for the queue to settle. */
-import { Writable } from "node:stream";
 import pg from "pg";
 import { encodeContextHeader } from "../../kit/index";
 import type { KitConfig, Service } from "../../kit/index";
+import { discardLogs } from "../../kit/testing/log-capture";
 import { migrateToLatest } from "../../migrator/src";
 import type { WorkerAgent, WorkerConfig } from "../runtime/index";
 import { createWorkerAgent } from "../runtime/index";
 import { TEST_TABLES_SQL, testJobs } from "./test-jobs";
-
-export const quiet = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** Applies migrations/worker and the test jobs' tables. */
 export async function prepareWorkerDatabase(url: string): Promise<pg.Pool> {
@@ -34,7 +32,7 @@ export function startTestAgent(databaseUrl: string, id: string, env: Record<stri
     name: "test-worker",
     jobs: ({ pool }) => testJobs(pool),
     env: { HOST: "127.0.0.1", PORT: "0", DATABASE_URL: databaseUrl, WORKER_AGENT_ID: id, LOG_LEVEL: "warn", ...FAST, ...env },
-    logDestination: quiet(),
+    logDestination: discardLogs(),
   });
 }
 

@@ -1,12 +1,12 @@
 /** Jobs and triggers: what this agent runs, and running one on demand. */
 import { z } from "zod";
-import { type App, problemSchema, requireActor } from "../../../kit/index";
+import { type App, problemSchema } from "../../../kit/index";
 import { jobIdSchema } from "../job-definition";
 import type { JobRegistry } from "../job-registry";
 import type { RunHistory } from "../run-history";
 import type { RunQueue } from "../run-queue";
 import { jobDocumentSchema, queueDocumentSchema, triggerResponseSchema } from "./documents";
-import { invalidParams, unknownJob } from "./problems";
+import { changeContext, invalidParams, unknownJob } from "./problems";
 
 export interface JobsRoutesDeps {
   readonly registry: JobRegistry;
@@ -39,7 +39,7 @@ export function registerJobsRoutes(app: App, { registry, queue, history }: JobsR
       },
     },
     async (request, reply) => {
-      const context = requireActor(reply);
+      const context = changeContext(reply);
       if (!context) return reply;
       const job = registry.get(request.params.jobId);
       if (!job) return unknownJob(reply, request.params.jobId);

@@ -1,7 +1,15 @@
 /** The worker API's 4xx answers beyond schema validation: what was wrong, where, and how to fix it. */
 import type { FastifyReply } from "fastify";
-import { currentContext, sendProblem } from "../../../kit/index";
+import { type InvocationContext, currentContext, requireActor, sendProblem } from "../../../kit/index";
 import type { ParamIssue } from "../job-registry";
+
+/**
+ * The invocation context of a change, which must name an actor (else a 401 is sent and undefined
+ * returned): triggers keep the whole context, so the job's logs and spans continue its trace.
+ */
+export function changeContext(reply: FastifyReply): InvocationContext | undefined {
+  return requireActor(reply) && currentContext();
+}
 
 export function unknownJob(reply: FastifyReply, jobId: string, where: "path" | "body" = "path"): FastifyReply {
   return sendProblem(reply, {

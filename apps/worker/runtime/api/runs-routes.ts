@@ -5,7 +5,7 @@ import { jobIdSchema } from "../job-definition";
 import type { RunHistory } from "../run-history";
 import type { RunQueue } from "../run-queue";
 import { logLineDocumentSchema, runDetailSchema, runDocumentSchema, runStates, triggerResponseSchema } from "./documents";
-import { conflict, notFound } from "./problems";
+import { changeContext, conflict, notFound } from "./problems";
 
 export interface RunsRoutesDeps {
   readonly queue: RunQueue;
@@ -65,7 +65,7 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
     "/v1/runs/:runId/retry",
     { schema: { tags, summary: "Redrive a dead (or cancelled) run: it gets a fresh set of attempts and keeps its checkpoint.", params: runParams, response: { 202: triggerResponseSchema, ...errors } } },
     async (request, reply) => {
-      const context = requireActor(reply);
+      const context = changeContext(reply);
       if (!context) return reply;
       const redriven = await queue.redrive(request.params.runId, context);
       const run = await history.get(request.params.runId);
@@ -76,9 +76,9 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
   );
 
   app.post("/v1/runs/:runId/cancel", { schema: { tags, summary: "Cancel a run that has not started (queued, or waiting to retry).", params: runParams, response: { 200: runDocumentSchema, ...errors } } }, async (request, reply) => {
-    const context = requireActor(reply);
-    if (!context) return reply;
-    const cancelled = await queue.cancel(request.params.runId, `cancelled by ${context.actor.id}`);
+    const by = requireActor(reply);
+    if (!by) return reply;
+    const cancelled = await queue.cancel(request.params.runId, `cancelled by ${by.actor}`);
     const run = await history.get(request.params.runId);
     if (!run) return missing(reply, request.params.runId);
     if (!cancelled) return conflict(reply, "run_not_waiting", `run ${run.id} is ${run.state}; only queued or retrying runs can be cancelled`);

@@ -39,8 +39,8 @@ export function registerSchedulesRoutes(app: App, { registry, schedules }: Sched
       },
     },
     async (request, reply) => {
-      const context = requireActor(reply);
-      if (!context) return reply;
+      const by = requireActor(reply);
+      if (!by) return reply;
       const body = request.body;
       const job = registry.get(body.jobId);
       if (!job) return unknownJob(reply, body.jobId, "body");
@@ -48,14 +48,13 @@ export function registerSchedulesRoutes(app: App, { registry, schedules }: Sched
       if (!params.ok) return invalidParams(reply, job.id, params.issues);
       const cron = parseCron(body.cron, body.timezone);
       if (!cron.ok) return badField(reply, cron.field === "cron" ? "invalid_cron" : "invalid_timezone", cron.field, cron.problem);
-      const { document, created } = await schedules.put({ id: request.params.id, jobId: job.id, params: params.params, cron: cron.schedule, enabled: body.enabled, source: "api", updatedBy: context.actor.id });
+      const { document, created } = await schedules.put({ id: request.params.id, jobId: job.id, params: params.params, cron: cron.schedule, enabled: body.enabled, source: "api", updatedBy: by.actor });
       return reply.code(created ? 201 : 200).send(document);
     },
   );
 
   app.delete("/v1/schedules/:id", { schema: { tags, summary: "Delete a schedule (a schedule declared in code comes back when an agent starts).", params: idParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    const context = requireActor(reply);
-    if (!context) return reply;
+    if (!requireActor(reply)) return reply;
     if (!(await schedules.remove(request.params.id))) return missing(reply, request.params.id);
     return reply.code(204).send(null);
   });
