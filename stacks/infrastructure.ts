@@ -6,10 +6,11 @@
  */
 import type * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { GkeCluster } from "../components/gke-cluster/gke-cluster";
+import { DEFAULT_WEBHOOK_PORTS, GkeCluster } from "../components/gke-cluster/gke-cluster";
 import type { NodePoolSpec } from "../components/gke-cluster/node-pool";
 import { KafkaCluster } from "../components/kafka/kafka";
 import { Network, type SubnetSpec } from "../components/network/network";
+import { KEDA_CONTROL_PLANE_PORTS } from "../components/platform-apps/worker-queue-scaling";
 import { PostgresInstance } from "../components/postgres/postgres";
 import type { PostgresDatabase } from "../components/postgres/postgres-database";
 import { Redis } from "../components/redis/redis";
@@ -50,6 +51,8 @@ export function composeInfrastructure(
   const { project, region } = config.gcp;
   const { network: ranges, clusters } = config;
   const separateWorkers = clusters.workers.placement === "separate-cluster";
+  // KEDA scales the worker agents from the cluster they run in; its control plane must reach it.
+  const workerHostPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, ...KEDA_CONTROL_PLANE_PORTS])];
 
   const identities = createPlatformIdentities(namePrefix, { provider: gcpProvider, dependsOn: [...apis] });
 
@@ -78,6 +81,7 @@ export function composeInfrastructure(
     servicesRangeName: servicesSubnet.servicesRangeName,
     masterCidr: ranges.servicesMaster,
     masterAuthorizedNetworks,
+    ...(separateWorkers ? {} : { controlPlaneWebhookPorts: workerHostPorts }),
     releaseChannel: clusters.services.releaseChannel,
     nodePools: [pool("on-demand", clusters.services.onDemandPool, false), pool("spot", clusters.services.spotPool, true)],
     deletionProtection: config.deletionProtection,
@@ -101,6 +105,7 @@ export function composeInfrastructure(
           podsRangeName: network.subnets["workers"]!.podsRangeName,
           servicesRangeName: network.subnets["workers"]!.servicesRangeName,
           masterCidr: ranges.workersMaster!,
+          controlPlaneWebhookPorts: workerHostPorts,
           masterAuthorizedNetworks,
           releaseChannel: clusters.workers.releaseChannel,
           deletionProtection: config.deletionProtection,

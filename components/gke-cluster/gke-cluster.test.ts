@@ -11,6 +11,7 @@ beforeAll(async () => {
 
 const CLUSTER = "gcp:container/cluster:Cluster";
 const NODE_POOL = "gcp:container/nodePool:NodePool";
+const FIREWALL = "gcp:compute/firewall:Firewall";
 
 const args = (overrides: Partial<GkeClusterArgs> = {}): GkeClusterArgs => ({
   namePrefix: "armature-test",
@@ -118,6 +119,28 @@ describe("GkeCluster", () => {
     const pool = mocks.named(NODE_POOL, "override-big").inputs;
     expect(pool.nodeConfig).toMatchObject({ machineType: "n2-standard-8", diskSizeGb: 200 });
     expect(pool.upgradeSettings).toMatchObject({ maxSurge: 2, maxUnavailable: 0 });
+  });
+
+  it("lets the private control plane reach admission webhooks on its nodes, and only there", async () => {
+    new GkeCluster("hooks", args());
+    new GkeCluster("hooks-keda", args({ controlPlaneWebhookPorts: ["6443", "9443"] }));
+    new GkeCluster("hooks-none", args({ controlPlaneWebhookPorts: [] }));
+    new GkeCluster("hooks-public", args({ privateNodes: false, masterCidr: undefined }));
+    await mocks.settle();
+    expect(mocks.named(FIREWALL, "hooks-webhooks").inputs).toMatchObject({
+      network: "net-id",
+      direction: "INGRESS",
+      sourceRanges: ["172.16.0.0/28"],
+      allows: [{ protocol: "tcp", ports: ["8443", "9443", "15017"] }],
+    });
+    expect(mocks.named(FIREWALL, "hooks-webhooks").inputs.targetServiceAccounts).toHaveLength(1);
+    expect(mocks.named(FIREWALL, "hooks-keda-webhooks").inputs.allows).toEqual([{ protocol: "tcp", ports: ["6443", "9443"] }]);
+    const names = mocks.ofType(FIREWALL).map((rule) => rule.name);
+    expect(names).not.toContain("hooks-none-webhooks");
+    expect(names).not.toContain("hooks-public-webhooks");
+    expect(() => new GkeCluster("hooks-bad", args({ controlPlaneWebhookPorts: ["https"] }))).toThrow(
+      /GkeCluster "hooks-bad": Args\.controlPlaneWebhookPorts\[0\]: "https" is not a port or port range/,
+    );
   });
 
   it("refuses a spot-only services cluster unless allowed", async () => {

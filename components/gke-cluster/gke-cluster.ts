@@ -70,7 +70,16 @@ export interface GkeClusterArgs {
    * (system pods need somewhere to run, and nothing there needs shielding from preemption). Default false.
    */
   readonly allowSpotOnly?: boolean;
+  /**
+   * Node ports the private control plane may call besides GKE's own 443 and 10250: admission
+   * webhooks and aggregated API servers (cert-manager 8443/9443, Istio 15017, KEDA 6443/9443).
+   * Default DEFAULT_WEBHOOK_PORTS; [] opens nothing. Only for private clusters.
+   */
+  readonly controlPlaneWebhookPorts?: readonly string[];
 }
+
+/** terraform-google-kubernetes-engine's private-cluster `firewall_inbound_ports` default. */
+export const DEFAULT_WEBHOOK_PORTS = ["8443", "9443", "15017"] as const;
 
 export const DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = {
   startTime: "2025-01-04T02:00:00Z",
@@ -96,6 +105,8 @@ export class GkeCluster extends pulumi.ComponentResource {
   /** `<project>.svc.id.goog`. */
   readonly workloadPool: string;
   readonly nodePools: Readonly<Record<string, gcp.container.NodePool>>;
+  /** Control plane → nodes on the webhook ports; absent for a public cluster or with no ports. */
+  readonly webhookFirewall?: gcp.compute.Firewall;
   private readonly location: string;
   private readonly labels: Labels;
 
@@ -174,6 +185,22 @@ export class GkeCluster extends pulumi.ComponentResource {
       resourceLabels: { ...args.labels },
     }, child);
 
+    const webhookPorts = args.controlPlaneWebhookPorts ?? DEFAULT_WEBHOOK_PORTS;
+    if (privateNodes && webhookPorts.length > 0) {
+      // A private control plane reaches nodes only on 443 and 10250 by default; webhooks served on
+      // other ports time out and block every API call they guard (GKE private-cluster docs).
+      this.webhookFirewall = new gcp.compute.Firewall(`${name}-webhooks`, {
+        name: `${args.namePrefix}-${name}-webhooks`,
+        description: `The ${name} control plane calling admission webhooks and API services on its nodes.`,
+        network: args.network,
+        direction: "INGRESS",
+        sourceRanges: [args.masterCidr!],
+        targetServiceAccounts: [this.nodeServiceAccount.email],
+        allows: [{ protocol: "tcp", ports: [...webhookPorts] }],
+        logConfig: { metadata: "INCLUDE_ALL_METADATA" },
+      }, child);
+    }
+
     const pools: Record<string, gcp.container.NodePool> = {};
     for (const spec of args.nodePools) pools[spec.name] = this.addNodePool(`${name}-${spec.name}`, spec, child);
     this.nodePools = pools;
@@ -225,6 +252,9 @@ function validate(name: string, args: GkeClusterArgs): void {
   } else {
     check(args.privateEndpoint !== true, "privateEndpoint", "true while privateNodes is false (a private endpoint needs a private cluster)", "set privateNodes: true, or drop privateEndpoint");
   }
+  (args.controlPlaneWebhookPorts ?? []).forEach((port, index) => {
+    check(/^\d{1,5}(-\d{1,5})?$/.test(port), `controlPlaneWebhookPorts[${index}]`, `${JSON.stringify(port)} is not a port or port range`, 'give ports as strings such as "9443" or "8000-8100"');
+  });
   (args.masterAuthorizedNetworks ?? []).forEach((network, index) => {
     const cidr = parseCidr(network.cidr);
     check(

@@ -19,6 +19,8 @@ export const WORKER_BACKLOG_QUERY =
   "select count(*) from armature_worker.runs where state = 'running' or (state in ('queued', 'retrying') and run_after <= now())";
 export const DEFAULT_KEDA_CHART_VERSION = "2.21.1";
 export const KEDA_NAMESPACE = "keda";
+/** KEDA's metrics API server (6443) and admission webhooks (9443): a private control plane must reach them. */
+export const KEDA_CONTROL_PLANE_PORTS = ["6443", "9443"] as const;
 
 export interface WorkerQueueScalingArgs {
   readonly namespace: pulumi.Input<string>;
