@@ -17,3 +17,5 @@ export const K8S_LIMIT_RANGE = "kubernetes:core/v1:LimitRange";
 export const K8S_NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 export const K8S_POD_DISRUPTION_BUDGET = "kubernetes:policy/v1:PodDisruptionBudget";
 export const K8S_HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+/** KEDA's autoscaler (a custom resource): it creates and drives an HPA of its own. */
+export const KEDA_SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";

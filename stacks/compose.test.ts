@@ -47,7 +47,7 @@ describe("the dev plan", () => {
       const children = document.resources.filter((resource) => resource.parent === component.urn);
       expect(children.length, `${type} ${name} has no children`).toBeGreaterThan(0);
     }
-    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["acme-database", "db-discovery", "db-flags", "globex-database"]);
+    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["acme-database", "db-discovery", "db-flags", "db-worker", "globex-database"]);
     // The separate worker cluster is a GkeCluster inside the WorkerCluster.
     const workerCluster = one("armature:gke:GkeCluster", "workers");
     expect(workerCluster.parent).toBe(one("armature:gke:WorkerCluster", "workers").urn);

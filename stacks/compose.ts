@@ -38,7 +38,7 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
   const infrastructure = composeInfrastructure(config, labels, gcpProvider, apis);
   const { network, services, workers, postgres, redis, kafka, vault } = infrastructure;
   const apps = composePlatformApps(config, infrastructure, labels, infrastructure.componentOptions);
-  const tenants = composeTenants(config, infrastructure, createVaultAccess(vault, config.vault.apiAddress), infrastructure.componentOptions);
+  const tenants = composeTenants(config, infrastructure, createVaultAccess(vault, config.vault.apiAddress), apps.gatewayAddress, infrastructure.componentOptions);
 
   return {
     environment: config.environment,
@@ -61,6 +61,8 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
     vaultAuditEnableCommand: vault.auditEnableCommand,
     activeColour: config.apps.activeColour,
     gateway: apps.gateway.metadata.name,
+    gatewayAddress: apps.gatewayAddress,
+    gatewayCaCertificate: apps.gatewayCaCertificate,
     tenants: Object.fromEntries(tenants.map((tenant) => [tenant.id, {
       namespace: tenant.namespaceName,
       topicPrefix: tenant.topicPrefix,

@@ -37,7 +37,7 @@ export interface Infrastructure {
 }
 
 /** Platform apps that keep state in Postgres (ARCHITECTURE.md section 5). */
-export const APPS_WITH_DATABASES = ["discovery", "flags"] as const;
+export const APPS_WITH_DATABASES = ["discovery", "flags", "worker"] as const;
 
 export function composeInfrastructure(
   config: StackConfig,

@@ -5,13 +5,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SPOT_TAINT } from "../components/gke-cluster/node-pool";
+import { GOOGLE_HEALTH_CHECK_RANGES } from "../components/network/network";
 import { PlatformApps } from "../components/platform-apps/platform-apps";
 import type { StackConfig } from "./config/parse";
 import type { Infrastructure } from "./infrastructure";
 import type { Labels } from "./labels";
 
 export function composePlatformApps(config: StackConfig, infrastructure: Infrastructure, labels: Labels, opts: pulumi.ComponentResourceOptions): PlatformApps {
-  const { services, workers, identities, databases, redis, kafka } = infrastructure;
+  const { network, services, workers, identities, databases, postgres, redis, kafka, vault } = infrastructure;
   return new PlatformApps("apps", {
     registry: config.apps.registry,
     releases: config.apps.releases,
@@ -22,6 +23,22 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     identities,
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),
+    redisCaCertificate: redis.caCertificate,
     kafkaBrokers: kafka.bootstrapAddress,
+    network: {
+      namePrefix: infrastructure.namePrefix,
+      region: config.gcp.region,
+      networkId: network.networkId,
+      subnetworkId: network.subnets["services"]!.id,
+      gatewaySourceCidrs: [config.network.proxyOnly, ...GOOGLE_HEALTH_CHECK_RANGES],
+      dataServices: {
+        postgresAddress: postgres.privateIp,
+        redis: { host: redis.host, port: redis.port },
+        // Managed Kafka's private endpoints live in the services subnet.
+        kafkaCidr: config.network.nodes,
+        vaultNamespace: vault.namespace,
+      },
+    },
+    ...(config.apps.gatewayDomain ? { gatewayDomain: config.apps.gatewayDomain } : {}),
   }, opts);
 }

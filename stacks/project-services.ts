@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 
 export const PLATFORM_APIS = [
   "compute.googleapis.com",
+  "dns.googleapis.com",
   "container.googleapis.com",
   "servicenetworking.googleapis.com",
   "sqladmin.googleapis.com",

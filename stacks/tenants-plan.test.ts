@@ -61,7 +61,7 @@ describe("each tenant in the dev plan", () => {
 
     const policies = Object.fromEntries(ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((part) => [inputs(part).metadata.name, inputs(part).spec]));
     expect(policies["default-deny"]).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
-    expect(Object.keys(policies).sort()).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-platform-apps", "allow-same-namespace", "default-deny"]);
+    expect(Object.keys(policies).sort()).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-metrics-scrape", "allow-platform-apps", "allow-same-namespace", "default-deny"]);
 
     const [gsa] = ofType("gcp:serviceaccount/account:Account");
     expect(inputs(gsa!).accountId).toBe(`armature-dev-t-${id}`);
@@ -141,7 +141,7 @@ describe("each tenant in the dev plan", () => {
         const peers = [...(inputs(policy).spec.ingress ?? []).flatMap((rule: { from?: unknown[] }) => rule.from ?? []), ...(inputs(policy).spec.egress ?? []).flatMap((rule: { to?: unknown[] }) => rule.to ?? [])];
         for (const peer of peers as { namespaceSelector?: { matchLabels: Record<string, string> } }[]) {
           const namespace = peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"];
-          if (namespace !== undefined) expect(["kube-system", "platform", "vault"], `${policy.name}`).toContain(namespace);
+          if (namespace !== undefined) expect(["kube-system", "platform", "vault", "gmp-system"], `${policy.name}`).toContain(namespace);
         }
       }
     }

@@ -11,7 +11,7 @@ import { platformLabels } from "./labels";
 import { PLATFORM_NAMESPACE } from "../components/platform-apps/platform-apps";
 import type { VaultAccess } from "./vault-access";
 
-export function composeTenants(config: StackConfig, infrastructure: Infrastructure, vaultAccess: VaultAccess, opts: pulumi.ComponentResourceOptions): Tenant[] {
+export function composeTenants(config: StackConfig, infrastructure: Infrastructure, vaultAccess: VaultAccess, gatewayAddress: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions): Tenant[] {
   const { services, postgres, kafka, vault } = infrastructure;
   return config.tenants.map((tenant) => {
     const labels = { ...platformLabels(config, tenant.id), ...(tenant.team ? { team: tenant.team } : {}) };
@@ -35,6 +35,7 @@ export function composeTenants(config: StackConfig, infrastructure: Infrastructu
         postgresAddress: postgres.privateIp,
         kafkaCidr: config.network.nodes,
         gatewaySourceCidrs: [config.network.proxyOnly, ...GOOGLE_HEALTH_CHECK_RANGES],
+        gatewayAddress,
       },
       deletionProtection: config.deletionProtection,
     }, opts);

@@ -1,5 +1,4 @@
 /** Discovery against real Postgres and Redis: registry API, audit, push, the SDK's near-cache, overrides. */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisUrl, type TestDatabase } from "../../tools/test-services/fixtures";
 import { freePort } from "../../tools/test-services/free-port";
@@ -10,9 +9,9 @@ import { log } from "../kit/logger";
 import { trace } from "@opentelemetry/api";
 import { migrateToLatest } from "../migrator/src";
 import { DiscoveryClient } from "./sdk/index";
-import { actorHeader, startDiscovery } from "./testing";
-
-const quiet = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+import { actorHeader } from "../kit/testing/actor-header";
+import { discardLogs } from "../kit/testing/log-capture";
+import { startDiscovery } from "./testing";
 
 describe("discovery", () => {
   let database: TestDatabase;
@@ -22,7 +21,7 @@ describe("discovery", () => {
   const clients: DiscoveryClient[] = [];
 
   const start = async () => {
-    discovery = await startDiscovery({ DATABASE_URL: database.url, REDIS_URL: redisUrl(), PORT: String(port), DISCOVERY_CACHE_TTL_MS: "60000" }, quiet());
+    discovery = await startDiscovery({ DATABASE_URL: database.url, REDIS_URL: redisUrl(), PORT: String(port), DISCOVERY_CACHE_TTL_MS: "60000" }, discardLogs());
     base = await discovery.listen();
   };
   const client = (options: { environment?: string; ttlMs?: number; redis?: string } = {}) => {

@@ -4,14 +4,9 @@
  */
 import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
 import type pg from "pg";
+import type { Actor } from "../kit/index";
 import type { DiscoveryDatabase } from "./db/schema";
 import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
-
-export interface Actor {
-  readonly actor: string;
-  readonly invocationId?: string;
-  readonly traceId?: string;
-}
 
 export interface NewOverride {
   readonly target: string;

@@ -1,9 +1,9 @@
 /** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type App, currentContext, problemSchema, sendProblem } from "../kit/index";
+import { type App, currentContext, problemSchema, requireActor, sendProblem } from "../kit/index";
 import type { RegistryCache } from "./registry-cache";
-import type { Actor, RegistryStore } from "./registry-store";
+import type { RegistryStore } from "./registry-store";
 import {
   auditEntrySchema,
   createOverrideBodySchema,
@@ -28,22 +28,6 @@ const nameParams = z.strictObject({ name: serviceNameSchema });
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-
-/** Changes are audited with who made them: the actor of the invocation context. */
-function actorOf(reply: FastifyReply): Actor | undefined {
-  const context = currentContext();
-  if (!context?.actor) {
-    sendProblem(reply, {
-      status: 401,
-      code: "actor_required",
-      detail: "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
-      invocationId: context?.invocationId,
-    });
-    return undefined;
-  }
-  const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
-  return { actor, invocationId: context.invocationId, traceId: context.traceId };
-}
 
 function notFound(reply: FastifyReply, name: string) {
   return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered`, invocationId: currentContext()?.invocationId });
@@ -75,7 +59,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name",
     { schema: { tags, summary: "Register a service or replace its registration.", params: nameParams, body: putServiceBodySchema, response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const problems = settingsProblems(request.body.settings ?? {}, request.body.settingsSchema);
       if (problems.length > 0) {
@@ -95,7 +79,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   );
 
   app.delete("/v1/services/:name", { schema: { tags, summary: "Deregister a service.", params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    const by = actorOf(reply);
+    const by = requireActor(reply);
     if (!by) return reply;
     const removed = await store.remove(request.params.name, by);
     if (!removed) return notFound(reply, request.params.name);
@@ -108,7 +92,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name/health",
     { schema: { tags, summary: "Record a service's observed health (the health service does this).", params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const before = await cache.get(request.params.name);
       const document = await store.setHealth(request.params.name, request.body.status, by);
@@ -145,7 +129,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       },
     },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const result = await store.addOverride(request.params.name, request.body, by);
       if (!result) return notFound(reply, request.params.name);
@@ -159,7 +143,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     "/v1/services/:name/overrides/:id",
     { schema: { tags: ["overrides"], summary: "Remove an override before it expires.", params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
-      const by = actorOf(reply);
+      const by = requireActor(reply);
       if (!by) return reply;
       const document = await store.removeOverride(request.params.name, request.params.id, by);
       if (!document) {

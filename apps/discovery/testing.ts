@@ -8,8 +8,3 @@ import type { DestinationStream } from "pino";
 export function startDiscovery(env: Record<string, string>, logDestination?: DestinationStream): Promise<Service<KitConfig & DiscoveryConfig>> {
   return createService({ name: "discovery", config: discoveryConfigSchema, setup: setupDiscovery, env: { HOST: "127.0.0.1", PORT: "0", ...env }, logDestination });
 }
-
-/** An invocation context header with an actor, as an operator's CLI would send it. */
-export function actorHeader(id = "alice"): Record<string, string> {
-  return { "x-armature-context": Buffer.from(JSON.stringify({ actor: { id, type: "user" } })).toString("base64url") };
-}

@@ -26,7 +26,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     kit.onShutdown(() => pool.end());
   }
   if (config.REDIS_URL) {
-    const redis = createRedis(config.REDIS_URL, { timeoutMs, logger, connectionName: "health" });
+    const redis = createRedis(config.REDIS_URL, { timeoutMs, logger, connectionName: "health", tlsCaFile: config.REDIS_TLS_CA_FILE });
     platformChecks.push(redisCheck(redis, timeoutMs));
     kit.onShutdown(() => redis.quit().catch(() => redis.disconnect()));
   }
@@ -35,7 +35,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     platformChecks.push(kafkaCheck(admin, timeoutMs));
     kit.onShutdown(() => admin.disconnect());
   }
-  const discovery = config.DISCOVERY_URL && config.REDIS_URL ? new DiscoveryClient({ url: config.DISCOVERY_URL, redisUrl: config.REDIS_URL, timeoutMs, logger }) : undefined;
+  const discovery = config.DISCOVERY_URL && config.REDIS_URL ? new DiscoveryClient({ url: config.DISCOVERY_URL, redisUrl: config.REDIS_URL, redisTlsCaFile: config.REDIS_TLS_CA_FILE, timeoutMs, logger }) : undefined;
   if (discovery) kit.onShutdown(() => discovery.close());
 
   const registry = kit.metrics.registry;

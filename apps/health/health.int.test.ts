@@ -1,16 +1,15 @@
 /** The health service against real Postgres, Redis, Kafka and a discovery service with registered services. */
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, kafkaBrokers, redisUrl, type TestDatabase } from "../../tools/test-services/fixtures";
 import { freePort } from "../../tools/test-services/free-port";
-import { actorHeader, startDiscovery } from "../discovery/testing";
+import { startDiscovery } from "../discovery/testing";
+import { actorHeader } from "../kit/testing/actor-header";
+import { discardLogs } from "../kit/testing/log-capture";
 import { createService, type Service } from "../kit/index";
 import { fixtureConfig, setupFixture } from "../kit/testing/fixture-service";
 import { migrateToLatest } from "../migrator/src";
 import { healthConfigSchema } from "./config";
 import { setupHealth } from "./health-service";
-
-const quiet = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 describe("health service", () => {
   let database: TestDatabase;
@@ -21,9 +20,9 @@ describe("health service", () => {
   beforeAll(async () => {
     database = await createTestDatabase("health");
     await migrateToLatest({ databaseUrl: database.url, database: "discovery" });
-    discovery = await startDiscovery({ DATABASE_URL: database.url, REDIS_URL: redisUrl() }, quiet());
+    discovery = await startDiscovery({ DATABASE_URL: database.url, REDIS_URL: redisUrl() }, discardLogs());
     const discoveryUrl = await discovery.listen();
-    app = await createService({ name: "fixture", config: fixtureConfig, setup: setupFixture, env: { HOST: "127.0.0.1", PORT: "0" }, logDestination: quiet() });
+    app = await createService({ name: "fixture", config: fixtureConfig, setup: setupFixture, env: { HOST: "127.0.0.1", PORT: "0" }, logDestination: discardLogs() });
     const appUrl = await app.listen();
     const deadUrl = `http://127.0.0.1:${await freePort()}`;
     for (const [name, endpoints] of [["fixture", [appUrl]], ["ghost", [deadUrl]]] as const) {
@@ -35,7 +34,7 @@ describe("health service", () => {
       config: healthConfigSchema,
       setup: setupHealth,
       env: { DATABASE_URL: database.url, REDIS_URL: redisUrl(), KAFKA_BROKERS: kafkaBrokers().join(","), DISCOVERY_URL: discoveryUrl, HEALTH_CHECK_TIMEOUT_MS: "1000" },
-      logDestination: quiet(),
+      logDestination: discardLogs(),
     });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@
  * with one line per problem naming the variable, the value found and what is expected.
  */
 import { z } from "zod";
+import { redisTlsCaFile } from "./redis-tls";
 
 /** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
 export const kitConfigSchema = z.object({
@@ -22,6 +23,8 @@ export const kitConfigSchema = z.object({
   HEALTH_CHECK_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
   /** OTLP/HTTP traces endpoint (e.g. http://otel-collector:4318/v1/traces); traces are not exported when unset. */
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+  /** PEM file of the CA(s) of the Redis server's certificate (rediss:// URLs), e.g. Memorystore's server CA. */
+  REDIS_TLS_CA_FILE: redisTlsCaFile.optional(),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 

@@ -6,6 +6,7 @@ import { Redis } from "ioredis";
 import type * as KafkaJs from "kafkajs";
 import pg from "pg";
 import type { Logger } from "pino";
+import { redisTlsOptions } from "./redis-tls";
 
 export function createPostgresPool(url: string, options: { timeoutMs: number; max?: number; logger: Logger }): pg.Pool {
   const pool = new pg.Pool({
@@ -21,8 +22,10 @@ export function createPostgresPool(url: string, options: { timeoutMs: number; ma
   return pool;
 }
 
-export function createRedis(url: string, options: { timeoutMs: number; logger: Logger; connectionName?: string }): Redis {
+/** `tlsCaFile`: PEM of the CA(s) that sign the server's certificate, for rediss:// URLs (REDIS_TLS_CA_FILE). */
+export function createRedis(url: string, options: { timeoutMs: number; logger: Logger; connectionName?: string; tlsCaFile?: string | undefined }): Redis {
   const redis = new Redis(url, {
+    ...(options.tlsCaFile ? { tls: redisTlsOptions(url, options.tlsCaFile) } : {}),
     connectionName: options.connectionName,
     maxRetriesPerRequest: 1,
     commandTimeout: options.timeoutMs,

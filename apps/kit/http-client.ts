@@ -3,12 +3,13 @@
  * is a client span, and a circuit breaker with a timeout guards the upstream. A 5xx answer counts
  * as a failure (it goes to the fallback); 4xx answers are returned to the caller.
  */
-import { SpanKind, SpanStatusCode, context as otelContext, propagation, trace } from "@opentelemetry/api";
+import { SpanKind, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { CONTEXT_HEADER, encodeContextHeader } from "./invocation-context";
 import { currentScope } from "./invocation-scope";
 import { type Fallback, type GuardOptions, createGuard } from "./resilience";
+import { endingSpan } from "./tracing";
 
 export interface HttpResponse<T = unknown> {
   readonly status: number;
@@ -55,8 +56,8 @@ export function createHttpClient(options: HttpClientOptions, observe?: { logger?
       const method = request.method ?? "GET";
       const tracer = currentScope()?.tracer ?? trace.getTracer("armature");
       const call = (signal: AbortSignal) =>
-        tracer.startActiveSpan(`${method} ${options.name}`, { kind: SpanKind.CLIENT, attributes: { "http.request.method": method, "url.full": String(url) } }, async (span) => {
-          try {
+        tracer.startActiveSpan(`${method} ${options.name}`, { kind: SpanKind.CLIENT, attributes: { "http.request.method": method, "url.full": String(url) } }, (span) =>
+          endingSpan(span, async () => {
             const headers: Record<string, string> = { accept: "application/json", ...propagationHeaders(), ...request.headers };
             if (request.json !== undefined) headers["content-type"] = "application/json";
             const response = await fetch(url, { method, headers, body: request.json === undefined ? undefined : JSON.stringify(request.json), signal });
@@ -65,14 +66,8 @@ export function createHttpClient(options: HttpClientOptions, observe?: { logger?
             if (response.status >= 500) throw new UpstreamError(response.status, String(url));
             const isJson = /json/.test(response.headers.get("content-type") ?? "");
             return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
-          } catch (error) {
-            span.recordException(error as Error);
-            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-            throw error;
-          } finally {
-            span.end();
-          }
-        });
+          }),
+        );
       return guard.execute(call, fallback);
     },
   };

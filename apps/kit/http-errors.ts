@@ -21,11 +21,15 @@ export const problemSchema = z.object({
 });
 export type Problem = z.infer<typeof problemSchema>;
 
+export type ProblemIssue = NonNullable<Problem["issues"]>[number];
+
+/** Thrown from a handler (or anything it calls): answered as a problem document with this status. */
 export class HttpProblem extends Error {
   constructor(
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    readonly issues?: readonly ProblemIssue[],
   ) {
     super(message);
   }
@@ -56,7 +60,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return sendProblem(reply, { status, code: error.code ?? "bad_request", detail: error.message, invocationId });
+      const issues = error instanceof HttpProblem && error.issues ? { issues: [...error.issues] } : {};
+      return sendProblem(reply, { status, code: error.code ?? "bad_request", detail: error.message, invocationId, ...issues });
     }
     request.log.error({ err: error }, "request failed");
     return sendProblem(reply, {

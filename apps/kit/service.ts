@@ -4,7 +4,7 @@
  * dependency clients with checks, and graceful shutdown. See README.md for the contract it keeps.
  */
 import swagger from "@fastify/swagger";
-import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, context as otelContext, propagation, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, TraceFlags, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
 import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -20,12 +20,12 @@ import type { HealthCheck } from "./health/health-check";
 import { type HealthState, registerHealthRoutes } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
 import { installErrorHandlers, sendProblem } from "./http-errors";
-import { ContextHeaderError, CONTEXT_HEADER, decodeContextHeader, forkContext } from "./invocation-context";
+import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
 import { type InvocationScope, withScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
 import { type ServiceMetrics, createMetrics } from "./metrics";
 import { type Guard, type GuardOptions, createGuard } from "./resilience";
-import { createTracing } from "./tracing";
+import { createTracing, endingSpan } from "./tracing";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -57,8 +57,25 @@ export interface ServiceKit<C> {
   /** An HTTP client that forwards the invocation context, behind a circuit breaker. */
   http(options: HttpClientOptions): HttpClient;
   addCheck(check: HealthCheck): void;
+  /**
+   * Runs `fn` as a new invocation that did not arrive as an HTTP request (a job run, a consumed
+   * message): a span (a child of `options.parent`, e.g. the trigger's span, when given), a context
+   * forked from `received`, and log() / span() / outgoing calls bound to it.
+   */
+  invoke<T>(name: string, received: WireContext, fn: () => Promise<T>, options?: InvokeOptions): Promise<T>;
+  /**
+   * Runs as soon as shutdown starts (readiness fails), before in-flight requests finish: stop taking
+   * background work here and return at once; wait for that work in an onShutdown closer.
+   */
+  onDrain(drain: () => unknown): void;
   /** Runs on shutdown after the server stopped accepting and in-flight requests finished (last added runs first). */
   onShutdown(close: () => unknown): void;
+}
+
+export interface InvokeOptions {
+  /** The span this invocation continues (another process's, so it is marked remote). */
+  readonly parent?: { readonly traceId: string; readonly spanId: string };
+  readonly attributes?: Record<string, string | number | boolean>;
 }
 
 export interface ServiceOptions<S extends z.ZodObject> {
@@ -103,6 +120,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   const metrics = createMetrics(options.name);
   const health: HealthState = { checks: [], draining: false, started: false };
   const closers: Array<() => unknown> = [];
+  const drainers: Array<() => unknown> = [];
 
   const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
@@ -150,7 +168,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     done();
   });
 
-  function scopeFor(received: ReturnType<typeof decodeContextHeader>, span: Span): InvocationScope {
+  function scopeFor(received: WireContext, span: Span): InvocationScope {
     const { traceId, spanId } = span.spanContext();
     const context = forkContext(received, { traceId, spanId });
     const level = invocationLevel(context.toggles, logger);
@@ -204,7 +222,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       return pool;
     },
     redis(url, opts = {}) {
-      const redis = createRedis(url, { timeoutMs, logger, connectionName: `${options.name}${opts.name ? `-${opts.name}` : ""}` });
+      const redis = createRedis(url, { timeoutMs, logger, connectionName: `${options.name}${opts.name ? `-${opts.name}` : ""}`, tlsCaFile: config.REDIS_TLS_CA_FILE });
       if (opts.checked !== false) health.checks.push(redisCheck(redis, timeoutMs, opts.name));
       closers.push(() => redis.quit().catch(() => redis.disconnect()));
       return redis;
@@ -218,6 +236,14 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     guard: (guardOptions) => createGuard(guardOptions, observe),
     http: (httpOptions) => createHttpClient(httpOptions, observe),
     addCheck: (check) => void health.checks.push(check),
+    async invoke(name, received, fn, invokeOptions = {}) {
+      const parent = invokeOptions.parent
+        ? trace.setSpanContext(ROOT_CONTEXT, { ...invokeOptions.parent, traceFlags: TraceFlags.SAMPLED, isRemote: true })
+        : ROOT_CONTEXT;
+      const span = tracing.tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes: invokeOptions.attributes }, parent);
+      return endingSpan(span, () => otelContext.with(withScope(scopeFor(received, span), trace.setSpan(parent, span)), fn));
+    },
+    onDrain: (drain) => void drainers.push(drain),
     onShutdown: (close) => void closers.push(close),
   };
   await options.setup(kit);
@@ -249,6 +275,13 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       shuttingDown ??= (async () => {
         health.draining = true;
         logger.info({ reason, delayMs: config.SHUTDOWN_DELAY_MS }, "shutting down: readiness now fails");
+        for (const drain of drainers) {
+          try {
+            await drain();
+          } catch (error) {
+            logger.warn({ err: error }, "a drain hook failed");
+          }
+        }
         if (config.SHUTDOWN_DELAY_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DELAY_MS));
         await app.close();
         logger.info("shut down: in-flight requests finished, dependencies closed");

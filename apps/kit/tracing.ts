@@ -72,21 +72,21 @@ class PropagatingTracer implements Tracer {
   }
 }
 
-/**
- * A manual tracepoint: runs `fn` inside a child span of the current one, records an error (and
- * rethrows it), and ends the span however `fn` finishes.
- */
+/** Runs `fn`, records an error on `active` (and rethrows it), and ends the span however `fn` finishes. */
+export async function endingSpan<T>(active: Span, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    active.recordException(error as Error);
+    active.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    active.end();
+  }
+}
+
+/** A manual tracepoint: runs `fn` inside a child span of the current one (see endingSpan). */
 export async function span<T>(name: string, fn: (span: Span) => T | Promise<T>, attributes?: Record<string, string | number | boolean>): Promise<T> {
   const tracer = currentScope()?.tracer ?? trace.getTracer("armature");
-  return tracer.startActiveSpan(name, { attributes }, async (active) => {
-    try {
-      return await fn(active);
-    } catch (error) {
-      active.recordException(error as Error);
-      active.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      throw error;
-    } finally {
-      active.end();
-    }
-  });
+  return tracer.startActiveSpan(name, { attributes }, (active) => endingSpan(active, () => fn(active)));
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type MockRuntime, useMockRuntime, valueOf } from "../shared/mock-runtime";
+import { PRIVATE_GOOGLE_APIS_CIDR } from "../shared/private-google-access";
 import { Network, type NetworkArgs } from "./network";
 
 let mocks: MockRuntime;
@@ -82,5 +83,30 @@ describe("Network", () => {
     expect(() => new Network("proxy", args({ proxyOnlyCidr: "10.10.32.0/27" }))).toThrow(/Args\.proxyOnlyCidr: .* smaller than \/26/);
     expect(() => new Network("typo", args({ proxyOnlyCidr: "10.10.32.1/23" }))).toThrow(/Args\.proxyOnlyCidr: "10\.10\.32\.1\/23" is not an IPv4 CIDR block/);
     expect(() => new Network("none", args({ subnets: [] }))).toThrow(/Args\.subnets: no subnet declared/);
+  });
+
+  it("resolves Google APIs to private.googleapis.com by default: a private zone on the VPC, its records and route", async () => {
+    new Network("pga", args({ namePrefix: "armature-pga" }));
+    await mocks.settle();
+    const zone = mocks.named("gcp:dns/managedZone:ManagedZone", "pga-googleapis").inputs;
+    expect(zone).toMatchObject({ name: "armature-pga-googleapis", dnsName: "googleapis.com.", visibility: "private", privateVisibilityConfig: { networks: [{ networkUrl: "pga-id" }] }, labels: { team: "platform" } });
+    const records = mocks.ofType("gcp:dns/recordSet:RecordSet").filter((record) => record.name.startsWith("pga-")).map((record) => record.inputs);
+    expect(records.sort((a, b) => String(b.type).localeCompare(String(a.type)))).toEqual([
+      { managedZone: "armature-pga-googleapis", name: "*.googleapis.com.", type: "CNAME", ttl: 300, rrdatas: ["private.googleapis.com."] },
+      { managedZone: "armature-pga-googleapis", name: "private.googleapis.com.", type: "A", ttl: 300, rrdatas: ["199.36.153.8", "199.36.153.9", "199.36.153.10", "199.36.153.11"] },
+    ]);
+    expect(mocks.named("gcp:compute/route:Route", "pga-private-googleapis").inputs).toMatchObject({
+      network: "pga-id",
+      destRange: PRIVATE_GOOGLE_APIS_CIDR,
+      nextHopGateway: "default-internet-gateway",
+    });
+  });
+
+  it("leaves Google API DNS alone when asked (privateGoogleApis: false)", async () => {
+    const network = new Network("public-apis", args({ namePrefix: "armature-public-apis", privateGoogleApis: false }));
+    await mocks.settle();
+    expect(network.privateGoogleApis).toBeUndefined();
+    expect(mocks.ofType("gcp:dns/managedZone:ManagedZone").some((zone) => zone.name.startsWith("public-apis"))).toBe(false);
+    expect(mocks.ofType("gcp:compute/route:Route").some((route) => route.name.startsWith("public-apis"))).toBe(false);
   });
 });

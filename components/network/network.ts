@@ -7,6 +7,8 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
 import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../shared/cidr";
+import { type PrivateDnsZone, createPrivateDnsZone } from "../shared/private-dns-zone";
+import { PRIVATE_GOOGLE_APIS_ADDRESSES, PRIVATE_GOOGLE_APIS_CIDR, PRIVATE_GOOGLE_APIS_HOST } from "../shared/private-google-access";
 import type { Labels } from "../shared/types";
 
 export interface SubnetSpec {
@@ -37,6 +39,11 @@ export interface NetworkArgs {
   readonly natLogFilter?: "ERRORS_ONLY" | "TRANSLATIONS_ONLY" | "ALL";
   /** Allow SSH to nodes from Identity-Aware Proxy's range (35.235.240.0/20). Default false. */
   readonly allowIapSsh?: boolean;
+  /**
+   * Resolve `*.googleapis.com` to private.googleapis.com (199.36.153.8/30) in a private zone bound to
+   * this VPC, with a route to that range through the default internet gateway. Default true.
+   */
+  readonly privateGoogleApis?: boolean;
 }
 
 export interface Subnet {
@@ -65,6 +72,8 @@ export class Network extends pulumi.ComponentResource {
   readonly privateServiceAccess: gcp.servicenetworking.Connection;
   readonly router: gcp.compute.Router;
   readonly nat: gcp.compute.RouterNat;
+  /** The `googleapis.com` private zone and the route to private.googleapis.com (unless turned off). */
+  readonly privateGoogleApis: { readonly dns: PrivateDnsZone; readonly route: gcp.compute.Route } | undefined;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:network:Network", name, {}, opts);
@@ -140,12 +149,43 @@ export class Network extends pulumi.ComponentResource {
     }, child);
 
     this.createFirewallRules(name, args, child);
+    this.privateGoogleApis = (args.privateGoogleApis ?? true) ? this.createPrivateGoogleApis(name, args, child) : undefined;
 
     this.registerOutputs({
       networkId: this.networkId,
       networkSelfLink: this.networkSelfLink,
       privateServiceAccessRangeName: this.privateServiceAccessRangeName,
     });
+  }
+
+  /**
+   * Private Google Access with the private VIP, as Google documents it ("Configure Private Google
+   * Access", DNS configuration and routing options): a private zone for googleapis.com with A records
+   * for private.googleapis.com and a CNAME for every other name, and a route for its range. The route
+   * is what the VPC's default route already gives, made explicit (as cloud-foundation-fabric's
+   * net-vpc does by default) so API access survives removing the default internet route.
+   */
+  private createPrivateGoogleApis(name: string, args: NetworkArgs, opts: pulumi.CustomResourceOptions) {
+    const dns = createPrivateDnsZone(`${name}-googleapis`, {
+      zoneName: `${args.namePrefix}-googleapis`,
+      domain: "googleapis.com",
+      network: this.network.id,
+      description: "Google APIs through private.googleapis.com (Private Google Access)",
+      labels: args.labels,
+      records: [
+        { name: `${PRIVATE_GOOGLE_APIS_HOST}.`, type: "A", rrdatas: [...PRIVATE_GOOGLE_APIS_ADDRESSES] },
+        { name: "*.googleapis.com.", type: "CNAME", rrdatas: [`${PRIVATE_GOOGLE_APIS_HOST}.`] },
+      ],
+    }, opts);
+    const route = new gcp.compute.Route(`${name}-private-googleapis`, {
+      name: `${args.namePrefix}-private-googleapis`,
+      description: `${PRIVATE_GOOGLE_APIS_HOST} (Private Google Access)`,
+      network: this.network.id,
+      destRange: PRIVATE_GOOGLE_APIS_CIDR,
+      nextHopGateway: "default-internet-gateway",
+      priority: 1000,
+    }, opts);
+    return { dns, route };
   }
 
   private createFirewallRules(name: string, args: NetworkArgs, opts: pulumi.CustomResourceOptions): void {

@@ -9,13 +9,19 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
+import { createMigrationJob } from "../blue-green-service/migration-job";
 import type { Taint } from "../gke-cluster/node-pool";
-import { type AutoscalingSpec, ServiceDeployment } from "../service-deployment/service-deployment";
+import { KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
-import { RESTRICTED_POD_SECURITY, imageReference } from "../shared/kubernetes";
+import { DOMAIN_NAME } from "../shared/domain-name";
+import { RESTRICTED_POD_SECURITY, imageReference, imageVersion, toLabelValue } from "../shared/kubernetes";
+import { type DataServiceEndpoints, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
+import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";
+import { gatewayNamespacePolicies, platformNamespacePolicies, workersNamespacePolicies } from "./platform-network-policies";
+import { DEFAULT_KEDA_CHART_VERSION, type WorkerQueueScaling, createWorkerQueueScaling } from "./worker-queue-scaling";
 
 export { PLATFORM_APPS, type PlatformApp };
 /** The apps that serve HTTP traffic and are released blue/green. */
@@ -33,9 +39,30 @@ export interface ClusterTarget {
   readonly workloadPool: string;
 }
 
-export interface WorkerScaling extends AutoscalingSpec {
-  /** Default 2. */
+/** Worker agents scale on their queue (a KEDA ScaledObject: worker-queue-scaling.ts). */
+export interface WorkerScaling {
+  /** Default 2: every agent also serves the API and runs the scheduler, and spot nodes go at any time. */
   readonly minReplicas?: number;
+  /** Default 10. */
+  readonly maxReplicas?: number;
+  /** Attempts each agent runs at once (WORKER_CONCURRENCY); one agent per this many runs due or running. Default 4. */
+  readonly runsPerAgent?: number;
+  /** KEDA's Helm chart version to install in the worker cluster (default 2.21.1); false when it already runs KEDA. */
+  readonly kedaChartVersion?: string | false;
+}
+
+/** Where the platform runs in the VPC: names, the Gateway's subnet, what its namespaces may reach. */
+export interface PlatformNetwork {
+  /** GCP names start with it ("armature-dev"). */
+  readonly namePrefix: string;
+  readonly region: string;
+  readonly networkId: pulumi.Input<string>;
+  /** The services subnet: the Gateway's internal address is reserved there. */
+  readonly subnetworkId: pulumi.Input<string>;
+  /** Source ranges of the Gateway's proxies (proxy-only subnet) and Google's health checks. */
+  readonly gatewaySourceCidrs: readonly string[];
+  /** Postgres, Redis, Kafka and Vault: the only data services the namespaces may reach. */
+  readonly dataServices: DataServiceEndpoints;
 }
 
 export interface PlatformAppsArgs {
@@ -56,19 +83,21 @@ export interface PlatformAppsArgs {
   readonly databaseUrls: Readonly<Partial<Record<PlatformApp, pulumi.Output<string>>>>;
   /** Secret `rediss://` URL of the shared Redis. */
   readonly redisUrl: pulumi.Output<string>;
+  /** PEM of Memorystore's server CA(s): mounted into the apps as REDIS_TLS_CA_FILE. */
+  readonly redisCaCertificate: pulumi.Input<string>;
   /** Kafka bootstrap address (host:port). */
   readonly kafkaBrokers: pulumi.Input<string>;
+  readonly network: PlatformNetwork;
   /**
-   * Each app answers on `<app>.<gatewayDomain>` at the Gateway. Default "platform.armature.internal";
-   * a private DNS zone must point `*.<gatewayDomain>` at the Gateway's address.
+   * Each app answers on `https://<app>.<gatewayDomain>` at the Gateway; a private zone for the domain
+   * points `*.<gatewayDomain>` at the Gateway's address. Default "platform.armature.internal".
    */
   readonly gatewayDomain?: string;
   /** Default "gke-l7-rilb": an internal, regional Application Load Balancer (uses the proxy-only subnet). */
   readonly gatewayClassName?: string;
-  /**
-   * How worker agents scale. Default: CPU, 2 to 10. Issue 10 replaces `metrics` with the queue depth
-   * (an External metric per job queue) here; nothing else changes.
-   */
+  /** The Gateway's TLS certificate. Default: issued for `*.<gatewayDomain>` by a private CA made here. */
+  readonly gatewayCertificate?: GatewayCertificate;
+  /** How worker agents scale on their queue. Default: 2 to 10 agents, 4 runs each. */
   readonly workerScaling?: WorkerScaling;
 }
 
@@ -79,11 +108,22 @@ export const GATEWAY_NAME = "platform";
 export const DEFAULT_GATEWAY_DOMAIN = "platform.armature.internal";
 export const GATEWAY_ACCESS_LABEL = "armature.dev/gateway-access";
 const REDIS_SECRET = "platform-redis";
+/** Memorystore's server CA, as a ConfigMap (certificates are public) mounted at this path. */
+const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
+const REDIS_CA_DIRECTORY = "/etc/armature/redis-ca";
+export const REDIS_CA_FILE = `${REDIS_CA_DIRECTORY}/ca.crt`;
+/** Worker agents stop within the 15 s GKE gives a spot node's pods (1 s preStop + 13 s). */
+const WORKER_SHUTDOWN_TIMEOUT_MS = 13_000;
 
 export class PlatformApps extends pulumi.ComponentResource {
   readonly services: Readonly<Record<(typeof BLUE_GREEN_APPS)[number], BlueGreenService>>;
   readonly worker: ServiceDeployment;
+  readonly workerScaling: WorkerQueueScaling;
   readonly gateway: k8s.apiextensions.CustomResource;
+  /** The Gateway's internal address: `*.<gatewayDomain>` resolves to it in the VPC. */
+  readonly gatewayAddress: pulumi.Output<string>;
+  /** PEM of the CA that issued the Gateway's certificate (undefined with `gatewayCertificate`). */
+  readonly gatewayCaCertificate: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: PlatformAppsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:apps:PlatformApps", name, {}, opts);
@@ -98,21 +138,27 @@ export class PlatformApps extends pulumi.ComponentResource {
       new k8s.core.v1.Namespace(resourceName, { metadata: { name: namespaceName, labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...extra } } }, target);
     const platformNamespace = namespace(`${name}-namespace`, PLATFORM_NAMESPACE, services, { [GATEWAY_ACCESS_LABEL]: "true" });
     const gatewayNamespace = namespace(`${name}-gateway-namespace`, GATEWAY_NAMESPACE, services);
-    this.gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "Gateway",
-      metadata: { name: GATEWAY_NAME, namespace: gatewayNamespace.metadata.name, labels },
-      spec: {
-        gatewayClassName: args.gatewayClassName ?? "gke-l7-rilb",
-        listeners: [{
-          name: "http",
-          protocol: "HTTP",
-          port: 80,
-          // Only namespaces the platform labels (its own, and tenants') may attach routes.
-          allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { [GATEWAY_ACCESS_LABEL]: "true" } } } },
-        }],
-      },
-    }, services);
+    const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
+    const platformGateway = createPlatformGateway(name, {
+      gatewayName: GATEWAY_NAME,
+      namespace: gatewayNamespace.metadata.name,
+      className: args.gatewayClassName ?? "gke-l7-rilb",
+      domain,
+      routeAccessLabel: GATEWAY_ACCESS_LABEL,
+      labels,
+      namePrefix: args.network.namePrefix,
+      region: args.network.region,
+      networkId: args.network.networkId,
+      subnetworkId: args.network.subnetworkId,
+      ...(args.gatewayCertificate ? { certificate: args.gatewayCertificate } : {}),
+    }, { parent: this }, services);
+    this.gateway = platformGateway.gateway;
+    this.gatewayAddress = platformGateway.address;
+    this.gatewayCaCertificate = platformGateway.caCertificate;
+
+    const fence = { gatewaySourceCidrs: args.network.gatewaySourceCidrs, gatewayAddress: this.gatewayAddress, dataServices: args.network.dataServices, appPort: KIT_PORT };
+    createNetworkPolicies(`${name}-platform`, platformNamespace.metadata.name, labels, platformNamespacePolicies(fence), services);
+    createNetworkPolicies(`${name}-gateway`, gatewayNamespace.metadata.name, labels, gatewayNamespacePolicies(), services);
 
     const serviceAccount = (app: PlatformApp, namespaceName: string, target: pulumi.CustomResourceOptions & { parent: pulumi.Resource }, pool: string, dependsOn: pulumi.Resource) => {
       new k8s.core.v1.ServiceAccount(`${name}-${app}`, {
@@ -134,11 +180,22 @@ export class PlatformApps extends pulumi.ComponentResource {
         stringData: { [key]: value },
       }, target);
 
+    const redisCa = (resourceName: string, namespaceName: pulumi.Input<string>, target: pulumi.CustomResourceOptions) =>
+      new k8s.core.v1.ConfigMap(resourceName, {
+        metadata: { name: REDIS_CA_CONFIG_MAP, namespace: namespaceName, labels },
+        data: { "ca.crt": args.redisCaCertificate },
+      }, target);
     secret(`${name}-redis`, REDIS_SECRET, platformNamespace.metadata.name, "REDIS_URL", args.redisUrl, services);
+    redisCa(`${name}-redis-ca`, platformNamespace.metadata.name, services);
+    const redisCaVolume = {
+      volumes: [{ name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } }],
+      volumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true }],
+    };
     const commonEnv = (app: PlatformApp): k8s.types.input.core.v1.EnvVar[] => [
       { name: "LOG_FORMAT", value: "json" },
       { name: "KAFKA_BROKERS", value: args.kafkaBrokers },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
+      { name: "REDIS_TLS_CA_FILE", value: REDIS_CA_FILE },
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
     ];
 
@@ -154,9 +211,9 @@ export class PlatformApps extends pulumi.ComponentResource {
         images: { blue: image(app, "blue"), green: image(app, "green") },
         activeColour: args.activeColour,
         env: commonEnv(app),
-        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace) },
+        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace), ...redisCaVolume },
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
-        hostnames: [`${app}.${args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN}`],
+        hostnames: [`${app}.${domain}`],
         ...(databaseSecret
           ? {
               migrations: {
@@ -171,28 +228,68 @@ export class PlatformApps extends pulumi.ComponentResource {
     }
     this.services = deployed;
 
-    // Worker agents: their own namespace on the worker capacity, tolerating its taints, spot first.
+    // Worker agents: their own namespace on the worker capacity, tolerating its taints, spot first;
+    // their database migrated before they start; scaled on the runs waiting in it.
     const workersNamespace = namespace(`${name}-workers-namespace`, WORKERS_NAMESPACE, workers);
     secret(`${name}-workers-redis`, REDIS_SECRET, workersNamespace.metadata.name, "REDIS_URL", args.redisUrl, workers);
-    const scaling = args.workerScaling ?? {};
+    redisCa(`${name}-workers-redis-ca`, workersNamespace.metadata.name, workers);
+    createNetworkPolicies(`${name}-workers`, workersNamespace.metadata.name, labels, workersNamespacePolicies(fence), workers);
+    const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);
+    const workerAccount = serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace);
+    const migration = (phase: "pre" | "post", dependsOn: pulumi.Resource[]) =>
+      createMigrationJob(`${name}-worker-${phase}`, {
+        namespace: workersNamespace.metadata.name,
+        // Named by the migrator release only: a colour switch to the same release runs nothing new.
+        jobName: toLabelValue(`worker-${phase}-${imageVersion(image("migrator", args.activeColour)).toLowerCase().replace(/[._]/g, "-")}`).toLowerCase(),
+        phase,
+        image: image("migrator", args.activeColour),
+        database: "worker",
+        databaseUrl: { name: workerDatabase.metadata.name, key: "DATABASE_URL" },
+        labels,
+        serviceAccountName: workerAccount,
+      }, { ...workers, dependsOn });
+    const preMigration = migration("pre", [workerDatabase]);
+    const scaling = { minReplicas: 2, maxReplicas: 10, runsPerAgent: 4, kedaChartVersion: DEFAULT_KEDA_CHART_VERSION, ...args.workerScaling };
     this.worker = new ServiceDeployment(`${name}-worker`, {
       namespace: workersNamespace.metadata.name,
       app: "worker",
       image: imageReference(args.registry, "worker", active.worker),
       labels,
-      replicas: scaling.minReplicas ?? 2,
-      autoscaling: { maxReplicas: scaling.maxReplicas ?? 10, ...(scaling.targetCpuUtilization ? { targetCpuUtilization: scaling.targetCpuUtilization } : {}), ...(scaling.metrics ? { metrics: scaling.metrics } : {}) },
-      env: [...commonEnv("worker"), { name: "SERVICE_VERSION", value: active.worker }],
-      serviceAccountName: serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace),
+      replicas: scaling.minReplicas,
+      autoscaling: { external: `KEDA ScaledObject ${WORKERS_NAMESPACE}/worker (queue depth)` },
+      env: [
+        ...commonEnv("worker"),
+        { name: "SERVICE_VERSION", value: active.worker },
+        { name: "WORKER_AGENT_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "WORKER_CONCURRENCY", value: String(scaling.runsPerAgent) },
+        // A spot node's pods get 15 s of its 30 s notice (GKE): finish for 8 s, hand back, exit by 13 s.
+        { name: "SHUTDOWN_TIMEOUT_MS", value: String(WORKER_SHUTDOWN_TIMEOUT_MS) },
+        { name: "WORKER_HANDBACK_MS", value: "5000" },
+      ],
+      ...redisCaVolume,
+      preStopDelaySeconds: 1,
+      serviceAccountName: workerAccount,
       tolerations: args.workers.taints.map((taint) => ({ key: taint.key, operator: "Equal", value: taint.value, effect: TOLERATION_EFFECTS[taint.effect] })),
       affinity: {
         nodeAffinity: {
           preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: "cloud.google.com/gke-spot", operator: "In", values: ["true"] }] } }],
         },
       },
-    }, { parent: this, provider: args.workers.provider });
+    }, { parent: this, provider: args.workers.provider, dependsOn: [preMigration] });
+    // Contract steps run once every agent runs the new release.
+    migration("post", [this.worker]);
+    this.workerScaling = createWorkerQueueScaling(`${name}-worker`, {
+      namespace: workersNamespace.metadata.name,
+      deploymentName: this.worker.instance,
+      labels,
+      minReplicas: scaling.minReplicas,
+      maxReplicas: scaling.maxReplicas,
+      runsPerAgent: scaling.runsPerAgent,
+      connectionEnv: "DATABASE_URL",
+      kedaChartVersion: scaling.kedaChartVersion,
+    }, { ...workers, dependsOn: [this.worker] });
 
-    this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, activeColour: args.activeColour });
+    this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, gatewayAddress: this.gatewayAddress, activeColour: args.activeColour });
   }
 }
 
@@ -208,4 +305,16 @@ function validate(name: string, args: PlatformAppsArgs): void {
   for (const app of PLATFORM_APPS) {
     check(Object.hasOwn(args.identities, app), `identities.${app}`, "missing", "pass every platform app's GCP service account (stacks/platform-identities.ts)");
   }
+  check(args.databaseUrls.worker !== undefined, "databaseUrls.worker", "missing", "worker agents keep their queue in Postgres: add a worker database (stacks/infrastructure.ts APPS_WITH_DATABASES)");
+  const scaling = args.workerScaling ?? {};
+  const min = scaling.minReplicas ?? 2;
+  const max = scaling.maxReplicas ?? 10;
+  const runs = scaling.runsPerAgent ?? 4;
+  check(Number.isInteger(min) && min >= 2, "workerScaling.minReplicas", `${min} is below 2`, "keep at least 2 agents: each serves the API and the scheduler, and a spot node may go at any time");
+  check(Number.isInteger(max) && max >= min, "workerScaling.maxReplicas", `${max} is below minReplicas (${min})`, `use ${min} or more`);
+  check(Number.isInteger(runs) && runs >= 1 && runs <= 256, "workerScaling.runsPerAgent", `${runs} is not from 1 to 256`, "use the attempts one agent can run at once, e.g. 4");
+  const chart = scaling.kedaChartVersion ?? DEFAULT_KEDA_CHART_VERSION;
+  check(chart === false || /^\d+\.\d+\.\d+$/.test(chart), "workerScaling.kedaChartVersion", `${JSON.stringify(chart)} is not a pinned chart version`, "pin an exact version such as 2.21.1, or false when KEDA is already installed");
+  const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
+  check(DOMAIN_NAME.test(domain), "gatewayDomain", `${JSON.stringify(domain)} is not a lowercase DNS name of two or more labels`, "use e.g. platform.example.internal (no trailing dot, no wildcard)");
 }

@@ -49,7 +49,10 @@ export class Redis extends pulumi.ComponentResource {
   readonly port: pulumi.Output<number>;
   /** The AUTH string (secret). */
   readonly authString: pulumi.Output<string>;
-  /** PEM of the server CA, for TLS clients. */
+  /**
+   * PEM of the server CAs, for TLS clients: every CA Memorystore lists, so clients keep trusting the
+   * instance when it adds the next CA (years before the current one expires).
+   */
   readonly caCertificate: pulumi.Output<string>;
 
   constructor(name: string, args: RedisArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -82,7 +85,7 @@ export class Redis extends pulumi.ComponentResource {
     this.host = this.instance.host;
     this.port = this.instance.port;
     this.authString = pulumi.secret(this.instance.authString);
-    this.caCertificate = this.instance.serverCaCerts.apply((certs) => certs[0]?.cert ?? "");
+    this.caCertificate = this.instance.serverCaCerts.apply((certs) => certs.map((ca) => `${ca.cert.trimEnd()}\n`).join(""));
     this.registerOutputs({ host: this.host, port: this.port, authString: this.authString });
   }
 }

@@ -13,6 +13,7 @@ beforeAll(async () => {
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring";
 const args = (overrides: Partial<ServiceDeploymentArgs> = {}): ServiceDeploymentArgs => ({
   namespace: "shop",
   app: "orders",
@@ -82,5 +83,49 @@ describe("ServiceDeployment", () => {
     create("scaled", { autoscaling: { maxReplicas: 20, metrics: [queueDepth] } });
     await mocks.settle();
     expect(mocks.named(HPA, "scaled").inputs.spec).toMatchObject({ minReplicas: 2, maxReplicas: 20, metrics: [queueDepth] });
+  });
+
+  it("leaves the replica count to an external autoscaler (KEDA) when asked: no HPA, spec.replicas unset", async () => {
+    create("queue-scaled", { autoscaling: { external: "KEDA ScaledObject shop/queue-scaled" } });
+    await mocks.settle();
+    expect(mocks.named(DEPLOYMENT, "queue-scaled").inputs.spec.replicas).toBeUndefined();
+    expect(mocks.ofType(HPA).some((hpa) => hpa.name === "queue-scaled")).toBe(false);
+    expect(() => create("unnamed-scaler", { autoscaling: { external: " " } })).toThrow(/Args\.autoscaling\.external: names nothing/);
+  });
+
+  it("sends the pods' metrics to Managed Prometheus by default: a PodMonitoring of exactly its pods, the kit's /metrics on the http port", async () => {
+    create("metered");
+    await mocks.settle();
+    const deployment = mocks.named(DEPLOYMENT, "metered").inputs;
+    const monitoring = mocks.named(POD_MONITORING, "metered-metrics").inputs;
+    expect(monitoring).toMatchObject({ apiVersion: "monitoring.googleapis.com/v1", kind: "PodMonitoring", metadata: { name: "orders", namespace: "shop", labels: deployment.metadata.labels } });
+    expect(monitoring.spec).toEqual({ selector: { matchLabels: deployment.spec.selector.matchLabels }, endpoints: [{ port: "http", path: "/metrics", interval: "30s" }] });
+    expect(deployment.spec.template.spec.containers[0].ports).toEqual([{ name: "http", containerPort: 8080, protocol: "TCP" }]);
+  });
+
+  it("honours scrape overrides, and none at all with metricsScrape: false", async () => {
+    create("custom-scrape", { metricsScrape: { path: "/internal/metrics", port: 9090, interval: "1m" } });
+    create("unscraped", { metricsScrape: false });
+    await mocks.settle();
+    expect(mocks.named(POD_MONITORING, "custom-scrape-metrics").inputs.spec.endpoints).toEqual([{ port: 9090, path: "/internal/metrics", interval: "1m" }]);
+    expect(mocks.ofType(POD_MONITORING).some((monitoring) => monitoring.name === "unscraped-metrics")).toBe(false);
+  });
+
+  it.each([
+    ["a relative metrics path", { metricsScrape: { path: "metrics" } }, /Args\.metricsScrape\.path: "metrics" is not an absolute path\. Fix: use e\.g\. "\/metrics"/],
+    ["an interval that is no Prometheus duration", { metricsScrape: { interval: "30 seconds" } }, /Args\.metricsScrape\.interval: "30 seconds" is not a Prometheus duration/],
+  ])("refuses %s", (_, overrides, message) => {
+    expect(() => create(`bad-scrape-${Math.random().toString(36).slice(2, 8)}`, overrides)).toThrow(message);
+  });
+
+  it("mounts extra volumes beside /tmp (e.g. a CA certificate)", async () => {
+    create("with-ca", {
+      volumes: [{ name: "ca", configMap: { name: "platform-redis-ca" } }],
+      volumeMounts: [{ name: "ca", mountPath: "/etc/ca", readOnly: true }],
+    });
+    await mocks.settle();
+    const pod = mocks.named(DEPLOYMENT, "with-ca").inputs.spec.template.spec;
+    expect(pod.volumes.map((volume: { name: string }) => volume.name)).toEqual(["tmp", "ca"]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, { name: "ca", mountPath: "/etc/ca", readOnly: true }]);
   });
 });

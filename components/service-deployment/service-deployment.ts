@@ -20,9 +20,10 @@ import type { Labels } from "../shared/types";
 
 type Input = k8s.types.input.core.v1.Container;
 
-/** The kit's platform contract (apps/kit README): one HTTP port, three health paths. */
+/** The kit's platform contract (apps/kit README): one HTTP port, three health paths, metrics on the same port. */
 export const KIT_PORT = 8080;
 export const KIT_HEALTH_PATHS = { startup: "/startupz", liveness: "/livez", readiness: "/readyz" } as const;
+export const KIT_METRICS_PATH = "/metrics";
 /** The annotation that records each override, with its reason. */
 export const OVERRIDE_ANNOTATION_PREFIX = "armature.dev/override-";
 
@@ -38,6 +39,25 @@ export interface AutoscalingSpec {
   readonly targetCpuUtilization?: number;
   /** HPA v2 metrics replacing the CPU target, e.g. an External queue-depth metric. */
   readonly metrics?: k8s.types.input.autoscaling.v2.MetricSpec[];
+}
+
+/** The replica count is owned by an autoscaler outside this component. */
+export interface ExternalAutoscaling {
+  /** What owns it, e.g. "KEDA ScaledObject workers/worker". */
+  readonly external: string;
+}
+
+/** How Managed Service for Prometheus scrapes the pods (a PodMonitoring, monitoring.googleapis.com/v1). */
+export interface MetricsScrape {
+  /** Default "/metrics" (the kit's). */
+  readonly path?: string;
+  /**
+   * Container port, by name or number. Default "http": the HTTP port (8080 unless `port` says
+   * otherwise), where the kit serves metrics; by name, Managed Prometheus also labels the container.
+   */
+  readonly port?: string | number;
+  /** Prometheus duration. Default "30s" (Google's PodMonitoring examples). */
+  readonly interval?: string;
 }
 
 /** Escape hatches from the workload rules. Each holds the reason, written on the Deployment. */
@@ -62,8 +82,12 @@ export interface ServiceDeploymentArgs {
   readonly podLabels?: Labels;
   /** Minimum replicas. Default 2; below 2 needs `overrides.singleReplica`. */
   readonly replicas?: number;
-  /** Default: CPU-based, from `replicas` to 3 × `replicas`. `false`: a fixed replica count. */
-  readonly autoscaling?: AutoscalingSpec | false;
+  /**
+   * Default: CPU-based, from `replicas` to 3 × `replicas`. `false`: a fixed replica count.
+   * `{ external }`: another autoscaler owns the count (e.g. a KEDA ScaledObject, named here): no
+   * HPA, and `spec.replicas` stays unset so `pulumi up` never fights it.
+   */
+  readonly autoscaling?: AutoscalingSpec | false | ExternalAutoscaling;
   /** Default: requests 100m / 128Mi, limits 500m / 256Mi. */
   readonly resources?: ResourceSizes;
   /** Container port. Default 8080 (the kit's). */
@@ -86,6 +110,11 @@ export interface ServiceDeploymentArgs {
   readonly service?: boolean;
   /** Writable scratch space at /tmp (the root filesystem is read-only). Default "64Mi". */
   readonly tmpSizeLimit?: string;
+  /** More volumes for the pod (e.g. a CA certificate from a ConfigMap), mounted with `volumeMounts`. */
+  readonly volumes?: k8s.types.input.core.v1.Volume[];
+  readonly volumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+  /** Managed Prometheus scraping (a PodMonitoring). Default: the kit's /metrics on the HTTP port every 30 s; `false`: none. */
+  readonly metricsScrape?: MetricsScrape | false;
   readonly overrides?: WorkloadOverrides;
 }
 
@@ -97,6 +126,8 @@ export class ServiceDeployment extends pulumi.ComponentResource {
   readonly service: k8s.core.v1.Service | undefined;
   readonly podDisruptionBudget: k8s.policy.v1.PodDisruptionBudget;
   readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
+  /** The PodMonitoring that sends the pods' metrics to Managed Service for Prometheus. */
+  readonly podMonitoring: k8s.apiextensions.CustomResource | undefined;
   /** The object names (also the Service's DNS name in its namespace). */
   readonly instance: string;
   /** Labels that select exactly this workload's pods. */
@@ -130,6 +161,7 @@ export class ServiceDeployment extends pulumi.ComponentResource {
       timeoutSeconds: 2,
     });
     const autoscaled = args.autoscaling !== false;
+    const hpa = autoscaled && !isExternal(args.autoscaling) ? (args.autoscaling ?? {}) : undefined;
 
     this.deployment = new k8s.apps.v1.Deployment(name, {
       metadata: { ...metadata, annotations: overrideAnnotations },
@@ -172,9 +204,9 @@ export class ServiceDeployment extends pulumi.ComponentResource {
                   }
                 : {}),
               lifecycle: { preStop: { sleep: { seconds: args.preStopDelaySeconds ?? 5 } } },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...(args.volumeMounts ?? [])],
             }],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } }],
+            volumes: [{ name: "tmp", emptyDir: { sizeLimit: args.tmpSizeLimit ?? "64Mi" } }, ...(args.volumes ?? [])],
           },
         },
       },
@@ -201,23 +233,41 @@ export class ServiceDeployment extends pulumi.ComponentResource {
       },
     }, child);
 
-    this.autoscaler = autoscaled
+    this.autoscaler = hpa
       ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(name, {
           metadata,
           spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: instance },
             minReplicas: replicas,
-            maxReplicas: (args.autoscaling || {}).maxReplicas ?? replicas * 3,
-            metrics: (args.autoscaling || {}).metrics ?? [{
+            maxReplicas: hpa.maxReplicas ?? replicas * 3,
+            metrics: hpa.metrics ?? [{
               type: "Resource",
-              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: (args.autoscaling || {}).targetCpuUtilization ?? 70 } },
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: hpa.targetCpuUtilization ?? 70 } },
             }],
           },
         }, child)
       : undefined;
 
+    // Managed Prometheus collects only what a PodMonitoring selects (GKE docs, managed collection).
+    const metrics = args.metricsScrape ?? {};
+    this.podMonitoring = metrics === false
+      ? undefined
+      : new k8s.apiextensions.CustomResource(`${name}-metrics`, {
+          apiVersion: "monitoring.googleapis.com/v1",
+          kind: "PodMonitoring",
+          metadata,
+          spec: {
+            selector: { matchLabels: { ...this.selectorLabels } },
+            endpoints: [{ port: metrics.port ?? "http", path: metrics.path ?? KIT_METRICS_PATH, interval: metrics.interval ?? "30s" }],
+          },
+        }, child);
+
     this.registerOutputs({ instance, selectorLabels: this.selectorLabels });
   }
+}
+
+function isExternal(autoscaling: ServiceDeploymentArgs["autoscaling"]): autoscaling is ExternalAutoscaling {
+  return typeof autoscaling === "object" && "external" in autoscaling;
 }
 
 function spread(topologyKey: string, whenUnsatisfiable: string, selector: Labels): k8s.types.input.core.v1.TopologySpreadConstraint {
@@ -264,9 +314,16 @@ function validate(name: string, args: ServiceDeploymentArgs): void {
   const preStop = args.preStopDelaySeconds ?? 5;
   check(Number.isInteger(grace) && grace >= 1 && grace <= 30, "terminationGracePeriodSeconds", `${grace} is outside 1-30`, "stop within 30 seconds (the kit's shutdown timeout is at most 28 s)");
   check(Number.isInteger(preStop) && preStop >= 1 && preStop < grace, "preStopDelaySeconds", `${preStop} is not between 1 and the grace period (${grace})`, "use a few seconds, e.g. 5, so endpoints drop the pod before it stops");
-  if (args.autoscaling) {
+  if (isExternal(args.autoscaling)) {
+    check(args.autoscaling.external.trim().length > 0, "autoscaling.external", "names nothing", 'name the autoscaler that owns the replica count, e.g. "KEDA ScaledObject workers/worker"');
+  } else if (args.autoscaling) {
     const max = args.autoscaling.maxReplicas ?? replicas * 3;
     check(Number.isInteger(max) && max >= replicas, "autoscaling.maxReplicas", `${max} is below the minimum replicas (${replicas})`, `use ${replicas} or more`);
+  }
+  const scrape = args.metricsScrape;
+  if (scrape) {
+    check(scrape.path === undefined || /^\/\S*$/.test(scrape.path), "metricsScrape.path", `${JSON.stringify(scrape.path)} is not an absolute path`, 'use e.g. "/metrics"');
+    check(scrape.interval === undefined || /^\d+(ms|s|m)$/.test(scrape.interval), "metricsScrape.interval", `${JSON.stringify(scrape.interval)} is not a Prometheus duration`, 'use e.g. "30s" or "1m"');
   }
   const bad = invalidLabels({ ...args.labels, ...args.podLabels });
   check(bad.length === 0, "labels", `Kubernetes refuses ${bad.join(", ")}`, "use label values of at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric");

@@ -31,3 +31,13 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return outer.first <= inner.first && inner.last <= outer.last;
 }
+
+/** Every address of a small block, e.g. 199.36.153.8/30 → .8, .9, .10, .11 (refuses blocks over 256 addresses). */
+export function cidrAddresses(cidr: Cidr): string[] {
+  const count = cidr.last - cidr.first + 1;
+  if (count > 256) throw new Error(`${cidr.text} has ${count} addresses; list at most 256`);
+  return Array.from({ length: count }, (_, index) => {
+    const address = cidr.first + index;
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+  });
+}

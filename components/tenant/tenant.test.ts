@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { KafkaCluster } from "../kafka/kafka";
 import { PostgresInstance } from "../postgres/postgres";
 import { ComponentArgError } from "../shared/arg-error";
+import { PRIVATE_GOOGLE_APIS_CIDR } from "../shared/private-google-access";
 import { type MockRuntime, StandInResource, useMockRuntime } from "../shared/mock-runtime";
 import { Tenant, type TenantArgs } from "./tenant";
 import { TIER_SIZES } from "./tenant-tiers";
@@ -48,6 +49,19 @@ describe("Tenant", () => {
     expect(quota("large")).toEqual(TIER_SIZES.premium.quota);
     expect(quota("large")["requests.cpu"]).not.toBe(quota("small")["requests.cpu"]);
     expect(mocks.named("kubernetes:core/v1:LimitRange", "large-limits").inputs.spec.limits[0].max).toEqual(TIER_SIZES.premium.maxContainer);
+  });
+
+  it("fences the namespace with the shared building blocks: scrapes from Managed Prometheus, calls to the Gateway's address when given", async () => {
+    new Tenant("fenced", args("fenced", { network: { ...args("fenced").network, gatewayAddress: "10.10.0.50" } }));
+    new Tenant("nogateway", args("nogateway"));
+    await mocks.settle();
+    const policy = (tenant: string, name: string) => mocks.named("kubernetes:networking.k8s.io/v1:NetworkPolicy", `${tenant}-${name}`).inputs.spec;
+    expect(policy("fenced", "allow-gateway").egress).toEqual([{ to: [{ ipBlock: { cidr: "10.10.0.50/32" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+    expect(policy("nogateway", "allow-gateway")).toMatchObject({ policyTypes: ["Ingress"] });
+    expect(policy("nogateway", "allow-gateway").egress).toBeUndefined();
+    expect(policy("fenced", "allow-metrics-scrape").ingress[0].from[0].namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "gmp-system" } });
+    expect(policy("fenced", "allow-google-apis").egress.map((rule: { to: { ipBlock: { cidr: string } }[] }) => rule.to[0]!.ipBlock.cidr)).toEqual(["169.254.169.254/32", "169.254.169.252/32", PRIVATE_GOOGLE_APIS_CIDR]);
+    expect(mocks.named("kubernetes:core/v1:Namespace", "fenced-namespace").inputs.metadata.labels).toMatchObject({ "armature.dev/tenant-namespace": "true" });
   });
 
   it("gives other components the labels of a branch and its ancestors", () => {

@@ -16,6 +16,7 @@ import type { PostgresInstance } from "../postgres/postgres";
 import type { PostgresDatabase } from "../postgres/postgres-database";
 import { argChecker } from "../shared/arg-error";
 import { RESTRICTED_POD_SECURITY, invalidLabels } from "../shared/kubernetes";
+import { TENANT_NAMESPACE_LABEL, createNetworkPolicies } from "../shared/network-policies";
 import { serviceAccountId } from "../shared/naming";
 import type { Labels } from "../shared/types";
 import { type OrgBranch, type OrgBranchSpec, branchLabels, flattenBranches } from "./org-branches";
@@ -94,7 +95,7 @@ export class Tenant extends pulumi.ComponentResource {
     this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: {
         name: this.namespaceName,
-        labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...rootLabels, "armature.dev/gateway-access": "true" },
+        labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...rootLabels, "armature.dev/gateway-access": "true", [TENANT_NAMESPACE_LABEL]: "true" },
         annotations: { "armature.dev/display-name": args.displayName, "armature.dev/tier": args.tier },
       },
     }, k8sChild);
@@ -111,9 +112,7 @@ export class Tenant extends pulumi.ComponentResource {
         ],
       },
     }, k8sChild);
-    for (const [policyName, spec] of Object.entries(tenantNetworkPolicies({ ...args.network, appPort: args.network.appPort ?? 8080 }))) {
-      new k8s.networking.v1.NetworkPolicy(`${name}-${policyName}`, { metadata: inNamespace(policyName), spec }, k8sChild);
-    }
+    createNetworkPolicies(name, this.namespace.metadata.name, labels, tenantNetworkPolicies({ ...args.network, appPort: args.network.appPort ?? 8080 }), k8sChild);
     new k8s.core.v1.ConfigMap(`${name}-org-branches`, {
       metadata: inNamespace("org-branches"),
       data: { "branches.json": JSON.stringify(Object.values(this.branches), null, 2) },

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as tls from "@pulumi/tls";
+import { createPrivateCa, issueServerCertificate } from "../shared/private-ca";
 
 export interface VaultTlsArgs {
   readonly namespace: pulumi.Input<string>;
@@ -41,37 +41,22 @@ export function vaultDnsNames(release: string, namespace: string): string[] {
 }
 
 export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.CustomResourceOptions): VaultTls {
-  const caKey = new tls.PrivateKey(`${name}-ca`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
-  const ca = new tls.SelfSignedCert(`${name}-ca`, {
-    privateKeyPem: pulumi.secret(caKey.privateKeyPem),
-    isCaCertificate: true,
-    allowedUses: ["cert_signing", "crl_signing"],
-    validityPeriodHours: args.caValidityHours,
-    subject: { commonName: `${args.releaseName} CA (${args.namespaceName})`, organization: "Armature" },
-  }, opts);
-  const serverKey = new tls.PrivateKey(`${name}-server`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
-  const request = new tls.CertRequest(`${name}-server`, {
-    privateKeyPem: pulumi.secret(serverKey.privateKeyPem),
+  const ca = createPrivateCa(`${name}-ca`, { commonName: `${args.releaseName} CA (${args.namespaceName})`, validityHours: args.caValidityHours }, opts);
+  const server = issueServerCertificate(`${name}-server`, ca, {
+    commonName: `${args.releaseName}.${args.namespaceName}.svc`,
     dnsNames: vaultDnsNames(args.releaseName, args.namespaceName),
     ipAddresses: ["127.0.0.1"],
-    subject: { commonName: `${args.releaseName}.${args.namespaceName}.svc`, organization: "Armature" },
-  }, opts);
-  const certificate = new tls.LocallySignedCert(`${name}-server`, {
-    certRequestPem: request.certRequestPem,
-    caPrivateKeyPem: pulumi.secret(caKey.privateKeyPem),
-    caCertPem: ca.certPem,
+    validityHours: args.certificateValidityHours,
+    // Raft peers present the same certificate to each other.
     allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
-    validityPeriodHours: args.certificateValidityHours,
-    // Renew a month before expiry: the next `pulumi up` after that point re-issues it.
-    earlyRenewalHours: 720,
   }, opts);
 
   const secret = new k8s.core.v1.Secret(`${name}-tls`, {
     metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
     type: "kubernetes.io/tls",
     stringData: {
-      "tls.crt": pulumi.interpolate`${certificate.certPem}${ca.certPem}`,
-      "tls.key": pulumi.secret(serverKey.privateKeyPem),
+      "tls.crt": pulumi.interpolate`${server.certPem}${ca.certPem}`,
+      "tls.key": server.privateKeyPem,
       "ca.crt": ca.certPem,
     },
   }, opts);

@@ -1,33 +1,36 @@
 /**
  * At least two pods, so one eviction, node failure or rollout never leaves the service with none.
- * A stack policy: when a HorizontalPodAutoscaler manages the workload, its minReplicas counts.
+ * A stack policy: when a HorizontalPodAutoscaler manages the workload, its minReplicas counts; when
+ * a KEDA ScaledObject does, its minReplicaCount (KEDA's default is 0).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { indexNamespaces, knownMetadata } from "../lib/namespaces";
 import { readKnown, readPath, record } from "../lib/values";
 import { REPLICATED_TYPES } from "../lib/workloads";
 import { stackPolicy } from "../policy";
-import { K8S_HPA } from "../resource-types";
+import { K8S_HPA, KEDA_SCALED_OBJECT } from "../resource-types";
 import { polaris } from "../sources";
 
 const MIN_REPLICAS = 2;
 
 export const k8sMinReplicas = stackPolicy({
   name: "k8s-min-replicas",
-  description: `Deployments and StatefulSets run at least ${MIN_REPLICAS} replicas (or their HorizontalPodAutoscaler's minReplicas is at least ${MIN_REPLICAS}).`,
+  description: `Deployments and StatefulSets run at least ${MIN_REPLICAS} replicas (or their HorizontalPodAutoscaler's minReplicas, or KEDA ScaledObject's minReplicaCount, is at least ${MIN_REPLICAS}).`,
   severity: "high",
-  remediationSteps: `Set spec.replicas to ${MIN_REPLICAS} or more, or the HorizontalPodAutoscaler's spec.minReplicas to ${MIN_REPLICAS} or more.`,
+  remediationSteps: `Set spec.replicas to ${MIN_REPLICAS} or more, or the HorizontalPodAutoscaler's spec.minReplicas (a KEDA ScaledObject's spec.minReplicaCount) to ${MIN_REPLICAS} or more.`,
   framework: polaris("deploymentMissingReplicas", "Only one replica is scheduled"),
   tags: ["kubernetes", "reliability"],
   validate: (args, report) => {
     const namespaces = indexNamespaces(args.resources);
-    const autoscalers = args.resources.filter((resource) => resource.type === K8S_HPA);
+    const autoscalers = args.resources.filter((resource) => resource.type === K8S_HPA || resource.type === KEDA_SCALED_OBJECT);
     for (const workload of args.resources.filter((resource) => REPLICATED_TYPES.includes(resource.type))) {
       const autoscaler = autoscalers.find((hpa) => targets(hpa, workload) && namespaces.keyOf(hpa) === namespaces.keyOf(workload));
       if (autoscaler) {
-        const min = readPath(autoscaler.props, ["spec", "minReplicas"]);
+        const keda = autoscaler.type === KEDA_SCALED_OBJECT;
+        const min = readPath(autoscaler.props, ["spec", keda ? "minReplicaCount" : "minReplicas"]);
+        const fallback = keda ? 0 : 1; // what each applies when the field is left out
         if (min.known && (typeof min.value !== "number" || min.value < MIN_REPLICAS)) {
-          report(`The HorizontalPodAutoscaler ${autoscaler.name} lets ${workload.name} scale down to ${typeof min.value === "number" ? min.value : 1} replica(s).`, workload.urn);
+          report(`The ${keda ? "KEDA ScaledObject" : "HorizontalPodAutoscaler"} ${autoscaler.name} lets ${workload.name} scale down to ${typeof min.value === "number" ? min.value : fallback} replica(s).`, workload.urn);
         }
         continue;
       }
@@ -43,7 +46,9 @@ export const k8sMinReplicas = stackPolicy({
 function targets(hpa: PolicyResource, workload: PolicyResource): boolean {
   const ref = readPath(hpa.props, ["spec", "scaleTargetRef"]);
   const target = record(ref.known ? ref.value : undefined);
-  const kind = readKnown(target, "kind");
+  const given = readKnown(target, "kind");
+  // A ScaledObject's scaleTargetRef.kind defaults to Deployment.
+  const kind = hpa.type === KEDA_SCALED_OBJECT && given.known && given.value === undefined ? { known: true, value: "Deployment" } : given;
   const name = readKnown(target, "name");
   const workloadKind = workload.type.split(":").pop();
   if (kind.known && kind.value !== workloadKind) return false;

@@ -1,7 +1,7 @@
 /** Passing and violating examples of every Kubernetes workload policy. */
 import { container, deployment, podDisruptionBudget, podSpec } from "../fixtures/compliant-parts";
 import { CRON_JOB, DEPLOYMENT, JOB, POD, STATEFUL_SET } from "../lib/workloads";
-import { K8S_HPA, K8S_NAMESPACE, K8S_POD_DISRUPTION_BUDGET, K8S_SERVICE } from "../resource-types";
+import { K8S_HPA, K8S_NAMESPACE, K8S_POD_DISRUPTION_BUDGET, K8S_SERVICE, KEDA_SCALED_OBJECT } from "../resource-types";
 import { type PolicyCases, type ResourceSpec, resource, set, stack, unset } from "../testing/examples";
 import { k8sDropCapabilities } from "./k8s-drop-capabilities";
 import { k8sGracefulTermination } from "./k8s-graceful-termination";
@@ -45,12 +45,20 @@ const autoscaler = (minReplicas: number | undefined, target = "discovery") => ({
   inputs: { metadata: { name: "discovery", namespace: "acme" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, maxReplicas: 6, ...(minReplicas === undefined ? {} : { minReplicas }) } },
 });
 
+/** A KEDA ScaledObject (its scaleTargetRef.kind defaults to Deployment; minReplicaCount to 0). */
+const scaledObject = (minReplicaCount: number | undefined) => ({
+  type: KEDA_SCALED_OBJECT,
+  name: "discovery-scaler",
+  inputs: { metadata: { name: "discovery", namespace: "acme" }, spec: { scaleTargetRef: { name: "discovery" }, maxReplicaCount: 10, ...(minReplicaCount === undefined ? {} : { minReplicaCount }) } },
+});
+
 export const kubernetesCases: readonly PolicyCases[] = [
   {
     policy: k8sMinReplicas,
     passes: [
       stack("two replicas", withBudget()),
       stack("an autoscaler with minReplicas 2", [{ type: DEPLOYMENT, name: "discovery", inputs: unset(DEPLOY, "spec.replicas") }, autoscaler(2)]),
+      stack("a KEDA ScaledObject with minReplicaCount 2", [{ type: DEPLOYMENT, name: "discovery", inputs: unset(DEPLOY, "spec.replicas") }, scaledObject(2)]),
       stack("an autoscaler whose target name is unknown but depends on the Deployment", [
         { type: DEPLOYMENT, name: "discovery", inputs: set(DEPLOY, "metadata.name", undefined) },
         { ...autoscaler(3), inputs: set(autoscaler(3).inputs, "spec.scaleTargetRef.name", undefined), dependsOn: ["discovery"] },
@@ -60,6 +68,7 @@ export const kubernetesCases: readonly PolicyCases[] = [
       stack("one replica", withBudget(set(DEPLOY, "spec.replicas", 1)), { expect: /runs 1 replica/ }),
       stack("replicas not set (1)", withBudget(unset(DEPLOY, "spec.replicas")), { expect: /1 \(the default\)/ }),
       stack("an autoscaler that scales to one", [{ type: DEPLOYMENT, name: "discovery", inputs: DEPLOY }, autoscaler(undefined)], { expect: /scale down to 1/ }),
+      stack("a KEDA ScaledObject that scales to zero (its default)", [{ type: DEPLOYMENT, name: "discovery", inputs: unset(DEPLOY, "spec.replicas") }, scaledObject(undefined)], { expect: /KEDA ScaledObject .* scale down to 0/ }),
       stack("a StatefulSet with one replica", [{ type: STATEFUL_SET, name: "db", inputs: set({ ...DEPLOY, kind: "StatefulSet" }, "spec.replicas", 1) }, autoscaler(3, "other")]),
     ],
   },

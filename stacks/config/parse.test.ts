@@ -147,6 +147,11 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:apps\.activeColour: found "red", expected one of "blue", "green"$/,
     },
     {
+      name: "a gateway domain that is not a DNS name",
+      edit: (v) => (v["apps"].gatewayDomain = "Platform.Internal."),
+      expected: /^armature:apps\.gatewayDomain: found "Platform\.Internal\.", expected a lowercase DNS name of two or more labels such as platform\.example\.internal \(no trailing dot\)$/,
+    },
+    {
       name: "a Kafka topic name outside <domain>.<entity>.v<N>",
       edit: (v) => (v["kafka"].topics[0].name = "ServiceChanges"),
       expected: /^armature:kafka\.topics\[0\]\.name: found "ServiceChanges", expected a topic name <domain>\.<entity>\.v<N>/,

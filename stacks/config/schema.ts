@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { TOPIC_NAME } from "../../components/kafka/topic-name";
 import { parseCidr } from "../../components/shared/cidr";
+import { DOMAIN_NAME } from "../../components/shared/domain-name";
 import { COLOURS } from "../../components/blue-green-service/colours";
 import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
 import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
@@ -197,6 +198,13 @@ const apps = z.strictObject({
     }),
   activeColour: z.enum(COLOURS, { error: "the colour that receives traffic: blue or green" }),
   releases: z.strictObject({ blue: appVersions, green: appVersions }),
+  /** The apps answer on https://<app>.<gatewayDomain> inside the VPC. Default platform.armature.internal. */
+  gatewayDomain: z
+    .string({ error: "a lowercase DNS name such as platform.example.internal" })
+    .regex(DOMAIN_NAME, {
+      error: "a lowercase DNS name of two or more labels such as platform.example.internal (no trailing dot)",
+    })
+    .optional(),
 });
 
 const ephemeral = z.strictObject({

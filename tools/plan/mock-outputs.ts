@@ -52,6 +52,8 @@ const OUTPUTS: Record<string, OutputFactory> = {
     authString: runSecret(36),
     serverCaCerts: [{ cert: fakeCertificate(`${args.name} server CA`) }],
   }),
+  // A regional internal address, as the API picks one from the subnet.
+  "gcp:compute/address:Address": () => ({ address: "10.10.0.50" }),
   "gcp:kms/keyRing:KeyRing": (args) => ({
     id: `projects/${MOCK_PROJECT}/locations/${text(inputs(args)["location"], "mock-region")}/keyRings/${text(inputs(args)["name"], args.name)}`,
   }),

@@ -28,6 +28,13 @@ export async function stopServer(child: ChildProcess, graceMs = 5000): Promise<v
   clearTimeout(timer);
 }
 
+/** Why a server child is gone, or undefined while it runs. */
+export function exitReason(child: ChildProcess): string | undefined {
+  if (child.exitCode !== null) return `the server exited with code ${child.exitCode}`;
+  if (child.signalCode !== null) return `the server was killed by ${child.signalCode}`;
+  return undefined;
+}
+
 export function tailOf(logFile: string, lines = 20): string {
   try {
     return readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-lines).join("\n");

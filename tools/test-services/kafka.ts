@@ -9,8 +9,9 @@ import path from "node:path";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Kafka, logLevel } from "kafkajs";
-import { spawnServer, stopServer, tailOf } from "./child-process";
+import { exitReason, spawnServer, stopServer, tailOf } from "./child-process";
 import { freePort } from "./free-port";
+import { retryOnPortClash } from "./port-clash";
 import { KAFKA_LIB_DIR } from "./requirements";
 import { type ServiceHandle, externalService } from "./service-handle";
 import { waitUntil } from "./wait-until";
@@ -21,7 +22,10 @@ const JVM_FLAGS = ["-Xms256m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headl
 export async function startKafka(): Promise<ServiceHandle> {
   const given = process.env["KAFKA_BROKERS"];
   if (given) return externalService("kafka", given);
+  return retryOnPortClash("kafka", startOwnKafka);
+}
 
+async function startOwnKafka(): Promise<ServiceHandle> {
   const dir = await mkdtemp(path.join(tmpdir(), "armature-kafka-"));
   const [brokerPort, controllerPort] = [await freePort(), await freePort()];
   const properties = path.join(dir, "server.properties");
@@ -40,7 +44,7 @@ export async function startKafka(): Promise<ServiceHandle> {
   const child = spawnServer("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.Kafka", properties], logFile);
   const brokers = `127.0.0.1:${brokerPort}`;
   try {
-    await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250);
+    await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250, () => exitReason(child));
   } catch (error) {
     await stopServer(child);
     throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });

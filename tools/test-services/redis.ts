@@ -3,8 +3,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { spawnServer, stopServer, tailOf } from "./child-process";
+import { exitReason, spawnServer, stopServer, tailOf } from "./child-process";
 import { freePort } from "./free-port";
+import { retryOnPortClash } from "./port-clash";
 import { REDIS_SERVER } from "./requirements";
 import { type ServiceHandle, externalService } from "./service-handle";
 import { waitUntil } from "./wait-until";
@@ -12,7 +13,10 @@ import { waitUntil } from "./wait-until";
 export async function startRedis(): Promise<ServiceHandle> {
   const given = process.env["REDIS_URL"];
   if (given) return externalService("redis", given);
+  return retryOnPortClash("redis", startOwnRedis);
+}
 
+async function startOwnRedis(): Promise<ServiceHandle> {
   const dir = await mkdtemp(path.join(tmpdir(), "armature-redis-"));
   const port = await freePort();
   const logFile = path.join(dir, "redis.log");
@@ -23,7 +27,7 @@ export async function startRedis(): Promise<ServiceHandle> {
   );
   const url = `redis://127.0.0.1:${port}`;
   try {
-    await waitUntil("redis-server", () => ping(url), 10_000, 50);
+    await waitUntil("redis-server", () => ping(url), 10_000, 50, () => exitReason(child));
   } catch (error) {
     await stopServer(child);
     throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });

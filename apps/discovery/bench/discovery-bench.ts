@@ -6,49 +6,20 @@
  *  3. push invalidation latency p50/p99 with 10 SDK clients (baseline: raw Redis pub/sub)
  *  4. cold start to ready of the bundled image entry point (baseline: a bare Node HTTP server)
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { freePort } from "../../../tools/test-services/free-port";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { startRedis } from "../../../tools/test-services/redis";
 import { createLogger } from "../../kit/logger";
+import { actorHeader } from "../../kit/testing/actor-header";
+import { bundleApp, createBenchDatabase, formatCount as fmt, percentile, runBenchmark, spawnNode, stopChild as stop, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { DiscoveryClient } from "../sdk/index";
-import { actorHeader } from "../testing";
 
-const ROOT = path.resolve(__dirname, "../../..");
 const BARE_SERVER = `const body = process.env.BODY; require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json; charset=utf-8" }); s.end(body); }).listen(Number(process.env.PORT), "127.0.0.1");`;
 const quietLogger = createLogger({ service: "bench", version: "0", level: "error", format: "json" });
-
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-
-async function waitForOk(url: string, everyMs = 2): Promise<void> {
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return; // already exited (or killed by a signal)
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGTERM");
-  await exited;
-}
 
 async function requestsPerSecond(url: string): Promise<number> {
   const result = await autocannon({ url, connections: 32, duration: 8, pipelining: 1 });
@@ -58,16 +29,9 @@ async function requestsPerSecond(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query("create database discovery_bench");
-  await admin.end();
-  const databaseUrl = postgres.url.replace(/\/[^/]*$/, "/discovery_bench");
+  const databaseUrl = await createBenchDatabase(postgres.url, "discovery_bench");
   await migrateToLatest({ databaseUrl, database: "discovery" });
-
-  const bundleDir = mkdtempSync(path.join(tmpdir(), "discovery-bundle-"));
-  const bundle = path.join(bundleDir, "main.js");
-  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), "discovery", bundle], { stdio: "inherit" });
+  const bundle = bundleApp("discovery");
 
   const port = await freePort();
   const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
@@ -183,10 +147,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -21,6 +21,8 @@ export interface DiscoveryClientOptions {
   /** Discovery's base URL, e.g. http://discovery.platform:8080. */
   readonly url: string;
   readonly redisUrl: string;
+  /** PEM file of the Redis server's CA, for rediss:// URLs (the app's REDIS_TLS_CA_FILE). */
+  readonly redisTlsCaFile?: string | undefined;
   /** This client's environment: overrides scoped to it apply to every call it makes. */
   readonly environment?: string;
   /** Entries are refetched after this long even without a push (default 30 s). */
@@ -92,7 +94,7 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
     this.logger = options.logger ?? log();
     const timeoutMs = options.timeoutMs ?? 1000;
     this.http = createHttpClient({ name: "discovery", timeoutMs, failureThreshold: 3, halfOpenAfterMs: this.retryMs });
-    this.subscriber = createRedis(options.redisUrl, { timeoutMs, logger: this.logger, connectionName: "discovery-sdk" });
+    this.subscriber = createRedis(options.redisUrl, { timeoutMs, logger: this.logger, connectionName: "discovery-sdk", tlsCaFile: options.redisTlsCaFile });
     this.subscriber.on("ready", () => {
       const reconnect = this.subscribedOnce;
       this.subscribedOnce = true;

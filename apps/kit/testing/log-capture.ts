@@ -12,6 +12,11 @@ export interface LogCapture {
   raw(): string;
 }
 
+/** A destination that drops every line: for services whose logs a test does not read. */
+export function discardLogs(): Writable {
+  return new Writable({ write: (_chunk, _encoding, done) => done() });
+}
+
 export function captureLogs(): LogCapture {
   let buffer = "";
   const destination = new Writable({

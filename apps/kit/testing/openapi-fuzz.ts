@@ -122,3 +122,54 @@ export function badInputCases(operations: readonly Operation[], headers: Record<
   }
   return cases;
 }
+
+/** The slice of a Fastify app these drivers need (`service.app`). */
+export interface Injectable {
+  inject(request: { method: string; url: string; payload?: string; headers?: Record<string, string> }): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }>;
+}
+
+async function operationsServedBy(app: Injectable): Promise<Operation[]> {
+  return operationsOf(JSON.parse((await app.inject({ method: "GET", url: "/openapi.json" })).body) as Schema);
+}
+
+/** Sends every bad-input case of the app's own OpenAPI document; lists those not answered with a 4xx problem document. */
+export async function badInputFailures(app: Injectable, headers: Record<string, string>, bodyLimit: number): Promise<{ cases: number; failures: string[] }> {
+  const cases = badInputCases(await operationsServedBy(app), headers, bodyLimit);
+  const failures: string[] = [];
+  for (const { name, request } of cases) {
+    const response = await app.inject(request);
+    const isProblem = /^application\/problem\+json/.test(String(response.headers["content-type"]));
+    if (response.statusCode < 400 || response.statusCode >= 500 || !isProblem) failures.push(`${name}: ${response.statusCode} ${response.body.slice(0, 200)}`);
+  }
+  return { cases: cases.length, failures };
+}
+
+/** Mostly requests with `valid` headers (e.g. an actor), some with none, some with a junk context header. */
+export function fuzzHeaders(valid: Record<string, string>): fc.Arbitrary<Record<string, string>> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(valid) },
+    { weight: 1, arbitrary: fc.constant({}) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((junk) => ({ "x-armature-context": Buffer.from(junk).toString("base64url") })) },
+  );
+}
+
+/**
+ * A fast-check run over every operation of the app's OpenAPI document: throws on the first 5xx (a
+ * 503 health document excepted: that is the health contract, not a server error). Returns how
+ * many requests were sent.
+ */
+export async function fuzzForServerErrors(app: Injectable, headers: fc.Arbitrary<Record<string, string>>, numRuns = 60): Promise<number> {
+  let sent = 0;
+  for (const operation of await operationsServedBy(app)) {
+    await fc.assert(
+      fc.asyncProperty(fuzzRequests(operation, headers), async (request) => {
+        sent++;
+        const response = await app.inject(request);
+        const healthAnswer = response.statusCode === 503 && /^application\/health\+json/.test(String(response.headers["content-type"]));
+        if (response.statusCode >= 500 && !healthAnswer) throw new Error(`${request.method} ${request.url} ${request.payload ?? ""} -> ${response.statusCode} ${response.body}`);
+      }),
+      { numRuns },
+    );
+  }
+  return sent;
+}

@@ -1,0 +1,314 @@
+/**
+ * Flags and segments in Postgres (kysely). Every change runs in one transaction that first bumps
+ * the flag-set version (which serialises writers), checks the definition against the other flags
+ * and segments, writes, and records an audit entry (who, when, before, after, version). It returns
+ * the change message SDKs apply. A rejected change rolls back, so versions never skip.
+ */
+import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
+import type pg from "pg";
+import { type Actor, HttpProblem } from "../kit/index";
+import type { FlagChange } from "./change-feed";
+import type { DB as FlagsDatabase, Flags, Segments } from "../../migrations/flags/schema.generated";
+import type { FlagDefinition, FlagDocument, FlagSet, SegmentDefinition, SegmentDocument } from "./model/definition";
+import { type DefinitionProblem, constraintProblems, flagDefinitionProblems } from "./model/definition-problems";
+import { type LifecycleStage, transitionProblem } from "./model/lifecycle";
+
+type Db = Kysely<FlagsDatabase> | Transaction<FlagsDatabase>;
+/** What the audit log's check constraints allow (migrations/flags). */
+type Entity = "flag" | "segment";
+type Action = "create" | "update" | "delete" | "transition";
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly version: number;
+  readonly actor: string;
+  readonly invocationId?: string;
+  readonly traceId?: string;
+  readonly entity: Entity;
+  readonly entityKey: string;
+  readonly action: Action;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+/** Thrown inside a transaction to roll it back when there turns out to be nothing to change. */
+class NothingChanged<T> extends Error {
+  constructor(readonly result: T) {
+    super("nothing changed");
+  }
+}
+
+export class FlagStore {
+  readonly db: Kysely<FlagsDatabase>;
+
+  constructor(pool: pg.Pool) {
+    this.db = new Kysely<FlagsDatabase>({ dialect: new PostgresDialect({ pool }) });
+  }
+
+  /** Every flag and segment at one version (one consistent read). */
+  snapshot(): Promise<FlagSet> {
+    return this.db
+      .transaction()
+      .setIsolationLevel("repeatable read")
+      .execute(async (tx) => ({
+        version: await readVersion(tx),
+        flags: (await tx.selectFrom("flags").selectAll().orderBy("key").execute()).map(toFlagDocument),
+        segments: (await tx.selectFrom("segments").selectAll().orderBy("key").execute()).map(toSegmentDocument),
+      }));
+  }
+
+  version(): Promise<number> {
+    return readVersion(this.db);
+  }
+
+  async getFlag(key: string): Promise<FlagDocument | undefined> {
+    const row = await this.db.selectFrom("flags").selectAll().where("key", "=", key).executeTakeFirst();
+    return row && toFlagDocument(row);
+  }
+
+  async listFlags(lifecycle?: LifecycleStage): Promise<FlagDocument[]> {
+    let query = this.db.selectFrom("flags").selectAll().orderBy("key");
+    if (lifecycle) query = query.where("lifecycle", "=", lifecycle);
+    return (await query.execute()).map(toFlagDocument);
+  }
+
+  /** Creates or replaces a flag's definition (its lifecycle stage is kept; new flags start off-by-default). */
+  putFlag(key: string, definition: FlagDefinition, by: Actor): Promise<{ document: FlagDocument; created: boolean; change: FlagChange }> {
+    return this.db.transaction().execute(async (tx) => {
+      const version = await bumpVersion(tx);
+      const before = await readFlag(tx, key, { lock: true });
+      const segments = new Set((await tx.selectFrom("segments").select("key").execute()).map((row) => row.key));
+      const others = await tx.selectFrom("flags").select(["key", "dependencies"]).where("key", "<>", key).execute();
+      const flags = new Map(others.map((row) => [row.key, { dependencies: row.dependencies as FlagDocument["dependencies"] }]));
+      rejectProblems(flagDefinitionProblems(key, definition, { segments, flags }));
+      const values = {
+        description: definition.description,
+        environments: JSON.stringify(definition.environments),
+        dependencies: JSON.stringify(definition.dependencies),
+        exposures: definition.exposures,
+        updated_by: by.actor,
+      };
+      if (before) {
+        await tx
+          .updateTable("flags")
+          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
+          .where("key", "=", key)
+          .execute();
+      } else {
+        await tx.insertInto("flags").values({ key, ...values }).execute();
+      }
+      await replaceReferences(tx, key, definition);
+      const after = (await readFlag(tx, key))!;
+      await audit(tx, version, by, "flag", key, before ? "update" : "create", before ?? null, after);
+      return { document: after, created: !before, change: change(version, "flag", key, after) };
+    });
+  }
+
+  async deleteFlag(key: string, by: Actor): Promise<FlagChange | undefined> {
+    return orUnchanged(
+      this.db.transaction().execute(async (tx) => {
+        const version = await bumpVersion(tx);
+        const before = await readFlag(tx, key, { lock: true });
+        if (!before) throw new NothingChanged(undefined);
+        const children = await tx.selectFrom("flag_dependencies").select("flag_key").where("parent_key", "=", key).orderBy("flag_key").execute();
+        if (children.length > 0) {
+          throw new HttpProblem(409, "flag_in_use", `${children.map((row) => row.flag_key).join(", ")} depend${children.length === 1 ? "s" : ""} on ${key}: remove the dependency first`);
+        }
+        await tx.deleteFrom("flags").where("key", "=", key).execute();
+        await audit(tx, version, by, "flag", key, "delete", before, null);
+        return change(version, "flag", key, null);
+      }),
+    );
+  }
+
+  /** Moves a flag along its lifecycle; 409 for a move the lifecycle does not allow. Staying put changes nothing. */
+  async transition(key: string, to: LifecycleStage, by: Actor): Promise<{ document: FlagDocument; change?: FlagChange } | undefined> {
+    return orUnchanged(
+      this.db.transaction().execute(async (tx) => {
+        const version = await bumpVersion(tx);
+        const before = await readFlag(tx, key, { lock: true });
+        if (!before) throw new NothingChanged(undefined);
+        const problem = transitionProblem(before.lifecycle, to);
+        if (problem) throw new HttpProblem(409, "illegal_transition", problem);
+        if (before.lifecycle === to) throw new NothingChanged({ document: before });
+        await tx
+          .updateTable("flags")
+          .set({ lifecycle: to, lifecycle_changed_at: sql<Date>`now()`, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()`, updated_by: by.actor })
+          .where("key", "=", key)
+          .execute();
+        const after = (await readFlag(tx, key))!;
+        await audit(tx, version, by, "flag", key, "transition", { lifecycle: before.lifecycle }, { lifecycle: to });
+        return { document: after, change: change(version, "flag", key, after) };
+      }),
+    );
+  }
+
+  async getSegment(key: string): Promise<SegmentDocument | undefined> {
+    const row = await this.db.selectFrom("segments").selectAll().where("key", "=", key).executeTakeFirst();
+    return row && toSegmentDocument(row);
+  }
+
+  async listSegments(): Promise<SegmentDocument[]> {
+    return (await this.db.selectFrom("segments").selectAll().orderBy("key").execute()).map(toSegmentDocument);
+  }
+
+  putSegment(key: string, definition: SegmentDefinition, by: Actor): Promise<{ document: SegmentDocument; created: boolean; change: FlagChange }> {
+    rejectProblems(constraintProblems(definition.constraints, "constraints"));
+    return this.db.transaction().execute(async (tx) => {
+      const version = await bumpVersion(tx);
+      const before = await readSegment(tx, key, { lock: true });
+      const values = { description: definition.description, constraints: JSON.stringify(definition.constraints), updated_by: by.actor };
+      if (before) {
+        await tx
+          .updateTable("segments")
+          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
+          .where("key", "=", key)
+          .execute();
+      } else {
+        await tx.insertInto("segments").values({ key, ...values }).execute();
+      }
+      const after = (await readSegment(tx, key))!;
+      await audit(tx, version, by, "segment", key, before ? "update" : "create", before ?? null, after);
+      return { document: after, created: !before, change: change(version, "segment", key, after) };
+    });
+  }
+
+  async deleteSegment(key: string, by: Actor): Promise<FlagChange | undefined> {
+    return orUnchanged(
+      this.db.transaction().execute(async (tx) => {
+        const version = await bumpVersion(tx);
+        const before = await readSegment(tx, key, { lock: true });
+        if (!before) throw new NothingChanged(undefined);
+        const users = await tx.selectFrom("flag_segments").select("flag_key").where("segment_key", "=", key).orderBy("flag_key").execute();
+        if (users.length > 0) throw new HttpProblem(409, "segment_in_use", `flags ${users.map((row) => row.flag_key).join(", ")} use segment ${key}: remove it from them first`);
+        await tx.deleteFrom("segments").where("key", "=", key).execute();
+        await audit(tx, version, by, "segment", key, "delete", before, null);
+        return change(version, "segment", key, null);
+      }),
+    );
+  }
+
+  async auditTrail(entity: Entity, key: string, limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.selectFrom("audit_log").selectAll().where("entity", "=", entity).where("entity_key", "=", key).orderBy("id", "desc").limit(limit).execute();
+    return rows.map((row) => ({
+      at: row.at.toISOString(),
+      version: Number(row.version),
+      actor: row.actor,
+      ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
+      ...(row.trace_id ? { traceId: row.trace_id } : {}),
+      entity: row.entity as Entity,
+      entityKey: row.entity_key,
+      action: row.action as Action,
+      before: row.before,
+      after: row.after,
+      }),
+    );
+  }
+}
+
+/** The transaction's result, or what it found when it rolled back because there was nothing to change. */
+async function orUnchanged<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof NothingChanged) return error.result as T;
+    throw error;
+  }
+}
+
+function rejectProblems(problems: readonly DefinitionProblem[]): void {
+  if (problems.length === 0) return;
+  const detail = problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ");
+  throw new HttpProblem(400, problems[0]!.code, detail, problems.map((problem) => ({ in: "body", path: problem.path, message: problem.message })));
+}
+
+function change(version: number, kind: "flag", key: string, document: FlagDocument | null): FlagChange;
+function change(version: number, kind: "segment", key: string, document: SegmentDocument | null): FlagChange;
+function change(version: number, kind: "flag" | "segment", key: string, document: FlagDocument | SegmentDocument | null): FlagChange {
+  return { version, at: new Date().toISOString(), kind, key, document } as FlagChange;
+}
+
+async function readVersion(db: Db): Promise<number> {
+  const row = await db.selectFrom("flag_set_version").select("version").executeTakeFirstOrThrow();
+  return Number(row.version);
+}
+
+/** Takes the version row's lock for the rest of the transaction: writers go one at a time. */
+async function bumpVersion(tx: Transaction<FlagsDatabase>): Promise<number> {
+  const row = await tx
+    .updateTable("flag_set_version")
+    .set({ version: sql<number>`version + 1` })
+    .returning("version")
+    .executeTakeFirstOrThrow();
+  return Number(row.version);
+}
+
+async function readFlag(db: Db, key: string, options: { lock?: boolean } = {}): Promise<FlagDocument | undefined> {
+  let query = db.selectFrom("flags").selectAll().where("key", "=", key);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toFlagDocument(row);
+}
+
+async function readSegment(db: Db, key: string, options: { lock?: boolean } = {}): Promise<SegmentDocument | undefined> {
+  let query = db.selectFrom("segments").selectAll().where("key", "=", key);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && toSegmentDocument(row);
+}
+
+/** Keeps the reference tables in step, so Postgres itself refuses deleting a segment or parent in use. */
+async function replaceReferences(tx: Transaction<FlagsDatabase>, key: string, definition: FlagDefinition): Promise<void> {
+  const segments = new Set(Object.values(definition.environments).flatMap((environment) => [...environment.rules, ...environment.optOut].flatMap((matcher) => matcher.segments)));
+  await tx.deleteFrom("flag_segments").where("flag_key", "=", key).execute();
+  if (segments.size > 0) await tx.insertInto("flag_segments").values([...segments].map((segment) => ({ flag_key: key, segment_key: segment }))).execute();
+  await tx.deleteFrom("flag_dependencies").where("flag_key", "=", key).execute();
+  if (definition.dependencies.length > 0) {
+    await tx.insertInto("flag_dependencies").values(definition.dependencies.map((dependency) => ({ flag_key: key, parent_key: dependency.flag }))).execute();
+  }
+}
+
+async function audit(tx: Transaction<FlagsDatabase>, version: number, by: Actor, entity: Entity, key: string, action: Action, before: unknown, after: unknown): Promise<void> {
+  await tx
+    .insertInto("audit_log")
+    .values({
+      version,
+      actor: by.actor,
+      invocation_id: by.invocationId ?? null,
+      trace_id: by.traceId ?? null,
+      entity,
+      entity_key: key,
+      action,
+      before: before === null ? null : JSON.stringify(before),
+      after: after === null ? null : JSON.stringify(after),
+    })
+    .execute();
+}
+
+/** Rows hold only definitions this store validated before writing them (and check constraints guard the rest). */
+function toFlagDocument(row: Selectable<Flags>): FlagDocument {
+  return {
+    key: row.key,
+    description: row.description,
+    lifecycle: row.lifecycle as LifecycleStage,
+    lifecycleChangedAt: row.lifecycle_changed_at.toISOString(),
+    environments: row.environments as FlagDocument["environments"],
+    dependencies: row.dependencies as FlagDocument["dependencies"],
+    exposures: row.exposures,
+    revision: Number(row.revision),
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+  };
+}
+
+function toSegmentDocument(row: Selectable<Segments>): SegmentDocument {
+  return {
+    key: row.key,
+    description: row.description,
+    constraints: row.constraints as SegmentDocument["constraints"],
+    revision: Number(row.revision),
+    updatedAt: row.updated_at.toISOString(),
+    updatedBy: row.updated_by,
+  };
+}

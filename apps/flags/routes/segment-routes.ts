@@ -1,0 +1,47 @@
+/** The segments API: reusable sets of constraints ("internal users", "enterprise orgs") that flags refer to by key. */
+import { z } from "zod";
+import { type App, requireActor } from "../../kit/index";
+import type { FlagStore } from "../flag-store";
+import { segmentDefinitionSchema, segmentDocumentSchema, segmentKeySchema } from "../model/definition";
+import { type PublishChange, announce, auditEntrySchema, auditQuerySchema, errorResponses, notFound } from "./shared";
+
+const params = z.strictObject({ key: segmentKeySchema });
+const tags = ["segments"];
+
+export function registerSegmentRoutes(app: App, store: FlagStore, publish: PublishChange): void {
+  app.get("/v1/segments", { schema: { tags, summary: "Every segment.", response: { 200: z.object({ segments: z.array(segmentDocumentSchema) }) } } }, async () => ({
+    segments: await store.listSegments(),
+  }));
+
+  app.get("/v1/segments/:key", { schema: { tags, summary: "One segment.", params, response: { 200: segmentDocumentSchema, ...errorResponses } } }, async (request, reply) => {
+    const document = await store.getSegment(request.params.key);
+    return document ?? notFound(reply, "segment", request.params.key);
+  });
+
+  app.put(
+    "/v1/segments/:key",
+    { schema: { tags, summary: "Create or replace a segment; every flag using it changes with it.", params, body: segmentDefinitionSchema, response: { 200: segmentDocumentSchema, 201: segmentDocumentSchema, ...errorResponses } } },
+    async (request, reply) => {
+      const by = requireActor(reply);
+      if (!by) return reply;
+      const { document, created, change } = await store.putSegment(request.params.key, request.body, by);
+      await announce(reply, publish, change);
+      return reply.code(created ? 201 : 200).send(document);
+    },
+  );
+
+  app.delete("/v1/segments/:key", { schema: { tags, summary: "Delete a segment. 409 while a flag uses it.", params, response: { 204: z.null(), ...errorResponses } } }, async (request, reply) => {
+    const by = requireActor(reply);
+    if (!by) return reply;
+    const change = await store.deleteSegment(request.params.key, by);
+    if (!change) return notFound(reply, "segment", request.params.key);
+    await announce(reply, publish, change);
+    return reply.code(204).send(null);
+  });
+
+  app.get(
+    "/v1/segments/:key/audit",
+    { schema: { tags, summary: "Who changed this segment, when, and from what to what (newest first).", params, querystring: auditQuerySchema, response: { 200: z.object({ entries: z.array(auditEntrySchema) }), ...errorResponses } } },
+    async (request) => ({ entries: await store.auditTrail("segment", request.params.key, request.query.limit) }),
+  );
+}

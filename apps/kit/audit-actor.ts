@@ -1,0 +1,30 @@
+/**
+ * Who made a change, for audit logs: the actor of the invocation context. A change without one is
+ * refused with 401, because the audit must say who.
+ */
+import type { FastifyReply } from "fastify";
+import { sendProblem } from "./http-errors";
+import { currentContext } from "./invocation-scope";
+
+export interface Actor {
+  /** The actor's id, or "<id> for <onBehalfOf>" when impersonating. */
+  readonly actor: string;
+  readonly invocationId?: string;
+  readonly traceId?: string;
+}
+
+/** The current invocation's actor; undefined after sending a 401 problem when there is none. */
+export function requireActor(reply: FastifyReply): Actor | undefined {
+  const context = currentContext();
+  if (!context?.actor) {
+    sendProblem(reply, {
+      status: 401,
+      code: "actor_required",
+      detail: "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
+      invocationId: context?.invocationId,
+    });
+    return undefined;
+  }
+  const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
+  return { actor, invocationId: context.invocationId, traceId: context.traceId };
+}

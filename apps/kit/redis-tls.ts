@@ -1,0 +1,47 @@
+/**
+ * TLS to Redis with a private CA (Memorystore's in-transit encryption: each instance has its own server
+ * CA, which clients must trust). The CA file is REDIS_TLS_CA_FILE; its content is read once, at start.
+ */
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { type ConnectionOptions, type PeerCertificate, checkServerIdentity } from "node:tls";
+import { z } from "zod";
+
+/** Why `file` is not a usable CA file, or undefined when it is. */
+export function caFileProblem(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+  }
+  return text.includes("-----BEGIN CERTIFICATE-----") ? undefined : "it holds no PEM certificate";
+}
+
+/** The REDIS_TLS_CA_FILE config key: a path to a readable PEM file. */
+export const redisTlsCaFile = z.string().superRefine((file, ctx) => {
+  const problem = caFileProblem(file);
+  if (problem) ctx.addIssue({ code: "custom", message: `a readable PEM file of CA certificates (${problem})` });
+});
+
+/**
+ * Node's host check, plus one case: an IP host whose certificate has no subjectAltName at all but the
+ * IP as its common name, as Memorystore's server certificates are reported to be made
+ * (envoyproxy/ratelimit#409; Node checks IP hosts against IP SANs only). The chain is still verified
+ * against the CA.
+ */
+export function checkRedisServerIdentity(host: string, certificate: PeerCertificate): Error | undefined {
+  const problem = checkServerIdentity(host, certificate);
+  if (problem && isIP(host) !== 0 && !certificate.subjectaltname && certificate.subject?.CN === host) return undefined;
+  return problem;
+}
+
+/** ioredis' `tls` option for `url` with the CA(s) in `caFile`. */
+export function redisTlsOptions(url: string, caFile: string): ConnectionOptions {
+  if (!/^rediss:\/\//i.test(url)) {
+    throw new Error("a Redis TLS CA file is set (REDIS_TLS_CA_FILE) but the Redis URL is not rediss://: use a rediss:// URL, or unset REDIS_TLS_CA_FILE");
+  }
+  const problem = caFileProblem(caFile);
+  if (problem) throw new Error(`REDIS_TLS_CA_FILE ${caFile}: ${problem}`);
+  return { ca: readFileSync(caFile, "utf8"), checkServerIdentity: checkRedisServerIdentity };
+}

@@ -1,0 +1,67 @@
+/** Helpers the apps' benchmarks share: formatting, percentiles, a database, the bundled app as a child process. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+export const formatCount = (n: number) => Math.round(n).toLocaleString("en-US");
+
+export function percentile(values: readonly number[], p: number): number {
+  return [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
+}
+
+/** A fresh database on the server at `serverUrl`; its URL. */
+export async function createBenchDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return serverUrl.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** Bundles apps/<app>/main.ts as its image does (tools/bundle-app.mjs); the bundle's path. */
+export function bundleApp(app: string): string {
+  const bundle = path.join(mkdtempSync(path.join(tmpdir(), `${app}-bundle-`)), "main.js");
+  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), app, bundle], { stdio: "inherit" });
+  return bundle;
+}
+
+export function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return; // already exited (or killed by a signal: "exit" will not come again)
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await exited;
+}
+
+/** Resolves once `url` answers 200. */
+export async function waitForOk(url: string, everyMs = 2): Promise<void> {
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
+/** Runs a benchmark's main: exit 0 when it finishes, 1 (with the error) when it fails. */
+export function runBenchmark(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,44 @@
+/** The worker API's 4xx answers beyond schema validation: what was wrong, where, and how to fix it. */
+import type { FastifyReply } from "fastify";
+import { type InvocationContext, currentContext, requireActor, sendProblem } from "../../../kit/index";
+import type { ParamIssue } from "../job-registry";
+
+/**
+ * The invocation context of a change, which must name an actor (else a 401 is sent and undefined
+ * returned): triggers keep the whole context, so the job's logs and spans continue its trace.
+ */
+export function changeContext(reply: FastifyReply): InvocationContext | undefined {
+  return requireActor(reply) && currentContext();
+}
+
+export function unknownJob(reply: FastifyReply, jobId: string, where: "path" | "body" = "path"): FastifyReply {
+  return sendProblem(reply, {
+    status: where === "path" ? 404 : 400,
+    code: "unknown_job",
+    detail: `no job ${JSON.stringify(jobId)} is registered in this agent; GET /v1/jobs lists the jobs it runs`,
+    ...(where === "body" ? { issues: [{ in: "body", path: "jobId", message: "unknown job" }] } : {}),
+    invocationId: currentContext()?.invocationId,
+  });
+}
+
+export function invalidParams(reply: FastifyReply, jobId: string, issues: readonly ParamIssue[]): FastifyReply {
+  return sendProblem(reply, {
+    status: 400,
+    code: "invalid_params",
+    detail: `the parameters do not fit job ${jobId}'s schema (GET /v1/jobs/${jobId} shows it): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+    issues: issues.map((issue) => ({ in: "body", ...issue })),
+    invocationId: currentContext()?.invocationId,
+  });
+}
+
+export function notFound(reply: FastifyReply, code: string, detail: string): FastifyReply {
+  return sendProblem(reply, { status: 404, code, detail, invocationId: currentContext()?.invocationId });
+}
+
+export function conflict(reply: FastifyReply, code: string, detail: string): FastifyReply {
+  return sendProblem(reply, { status: 409, code, detail, invocationId: currentContext()?.invocationId });
+}
+
+export function badField(reply: FastifyReply, code: string, path: string, detail: string): FastifyReply {
+  return sendProblem(reply, { status: 400, code, detail, issues: [{ in: "body", path, message: detail }], invocationId: currentContext()?.invocationId });
+}

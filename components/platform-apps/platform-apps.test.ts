@@ -1,0 +1,198 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ComponentArgError } from "../shared/arg-error";
+import { type MockRuntime, type RegisteredResource, secretInput, useMockRuntime, valueOf } from "../shared/mock-runtime";
+import { PLATFORM_APPS, PlatformApps, type PlatformAppsArgs } from "./platform-apps";
+
+let mocks: MockRuntime;
+let services: k8s.Provider;
+let workers: k8s.Provider;
+beforeAll(async () => {
+  mocks = await useMockRuntime();
+  services = new k8s.Provider("services", { kubeconfig: "{}" });
+  workers = new k8s.Provider("workers", { kubeconfig: "{}" });
+});
+
+const REDIS_CA = "-----BEGIN CERTIFICATE-----\nTUVNT1JZU1RPUkU=\n-----END CERTIFICATE-----\n";
+const versions = { discovery: "1.0.0", flags: "1.0.0", health: "1.0.0", migrator: "1.0.0", worker: "1.0.0" };
+const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
+  registry: "europe-west1-docker.pkg.dev/p/platform",
+  releases: { blue: versions, green: { ...versions, discovery: "1.1.0" } },
+  activeColour: "blue",
+  labels: { team: "platform", tenant: "platform", environment: "test" },
+  services: { provider: services, workloadPool: "p.svc.id.goog" },
+  workers: { provider: workers, workloadPool: "p.svc.id.goog", taints: [] },
+  identities: Object.fromEntries(PLATFORM_APPS.map((app) => [app, { email: `${app}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${app}@p.iam.gserviceaccount.com` }])) as PlatformAppsArgs["identities"],
+  databaseUrls: { discovery: pulumi.secret("postgres://discovery@10.30.0.3/discovery"), worker: pulumi.secret("postgres://worker@10.30.0.3/worker") },
+  redisUrl: pulumi.secret("rediss://:auth@10.30.1.4:6378"),
+  redisCaCertificate: REDIS_CA,
+  kafkaBrokers: "bootstrap.kafka:9092",
+  network: {
+    namePrefix: "armature-test",
+    region: "europe-west1",
+    networkId: "projects/p/global/networks/armature-test",
+    subnetworkId: "projects/p/regions/europe-west1/subnetworks/armature-test-services",
+    gatewaySourceCidrs: ["10.10.32.0/23"],
+    dataServices: { postgresAddress: "10.30.0.3", redis: { host: "10.30.1.4", port: 6378 }, kafkaCidr: "10.10.0.0/20", vaultNamespace: "vault" },
+  },
+  ...overrides,
+});
+
+/** The registered resources whose name starts with `<component name>-`. */
+const partsOf = (name: string, type: string) => mocks.ofType(type).filter((resource) => resource.name.startsWith(`${name}-`));
+const k8sObject = (name: string, type: string, objectName: string, namespace?: string): RegisteredResource => {
+  const found = partsOf(name, type).find((resource) => resource.inputs.metadata?.name === objectName && (namespace === undefined || resource.inputs.metadata.namespace === namespace));
+  if (!found) throw new Error(`${name} has no ${type} ${namespace ?? ""}/${objectName}`);
+  return found;
+};
+
+describe("PlatformApps: the Gateway", () => {
+  it("by default: HTTPS on a reserved internal address, *.platform.armature.internal in a private zone, a private-CA certificate in a TLS Secret", async () => {
+    const apps = new PlatformApps("defaults", args());
+    await mocks.settle();
+    const address = mocks.named("gcp:compute/address:Address", "defaults-gateway").inputs;
+    expect(address).toMatchObject({ name: "armature-test-gateway", addressType: "INTERNAL", purpose: "SHARED_LOADBALANCER_VIP", region: "europe-west1", subnetwork: args().network.subnetworkId });
+    expect(await valueOf(apps.gatewayAddress)).toBe("10.10.0.50");
+
+    const zone = mocks.named("gcp:dns/managedZone:ManagedZone", "defaults-platform-domain").inputs;
+    expect(zone).toMatchObject({ dnsName: "platform.armature.internal.", visibility: "private", privateVisibilityConfig: { networks: [{ networkUrl: args().network.networkId }] } });
+    const [record] = partsOf("defaults", "gcp:dns/recordSet:RecordSet");
+    expect(record!.inputs).toMatchObject({ managedZone: zone.name, name: "*.platform.armature.internal.", type: "A", rrdatas: ["10.10.0.50"] });
+
+    const gateway = mocks.named("kubernetes:gateway.networking.k8s.io/v1:Gateway", "defaults-gateway");
+    expect(gateway.provider).toMatch(/::services::/);
+    expect(gateway.inputs.spec.addresses).toEqual([{ type: "NamedAddress", value: "armature-test-gateway" }]);
+    expect(gateway.inputs.spec.listeners).toEqual([{
+      name: "https",
+      protocol: "HTTPS",
+      port: 443,
+      hostname: "*.platform.armature.internal",
+      tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: "platform-gateway-tls" }] },
+      allowedRoutes: { namespaces: { from: "Selector", selector: { matchLabels: { "armature.dev/gateway-access": "true" } } } },
+    }]);
+    const secret = mocks.named("kubernetes:core/v1:Secret", "defaults-gateway-tls").inputs;
+    expect(secret).toMatchObject({ type: "kubernetes.io/tls", metadata: { name: "platform-gateway-tls", namespace: "gateway" } });
+    const tlsData = secretInput(secret.stringData) as Record<string, string>;
+    expect(tlsData["tls.key"]).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(tlsData["tls.crt"]).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(mocks.named("tls:index/certRequest:CertRequest", "defaults-gateway").inputs.dnsNames).toEqual(["*.platform.armature.internal", "platform.armature.internal"]);
+    expect(mocks.named("tls:index/selfSignedCert:SelfSignedCert", "defaults-gateway-ca").inputs).toMatchObject({ isCaCertificate: true, validityPeriodHours: 87_600 });
+    expect(await valueOf(apps.gatewayCaCertificate!)).toMatch(/^-----BEGIN CERTIFICATE-----/);
+
+    const hostnames = partsOf("defaults", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map((route) => route.inputs.spec.hostnames).sort();
+    expect(hostnames).toEqual([["discovery.platform.armature.internal"], ["flags.platform.armature.internal"], ["health.platform.armature.internal"]]);
+  });
+
+  it("honours another domain and a certificate brought by the caller (no CA made; the key stays secret)", async () => {
+    const apps = new PlatformApps("own-cert", args({
+      gatewayDomain: "apps.example.internal",
+      gatewayCertificate: { certificatePem: "-----BEGIN CERTIFICATE-----\nT1dO\n-----END CERTIFICATE-----\n", privateKeyPem: "-----BEGIN PRIVATE KEY-----\nT1dO\n-----END PRIVATE KEY-----\n" },
+    }));
+    await mocks.settle();
+    expect(mocks.named("gcp:dns/managedZone:ManagedZone", "own-cert-platform-domain").inputs.dnsName).toBe("apps.example.internal.");
+    expect(mocks.named("kubernetes:gateway.networking.k8s.io/v1:Gateway", "own-cert-gateway").inputs.spec.listeners[0].hostname).toBe("*.apps.example.internal");
+    expect(partsOf("own-cert", "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").map((route) => route.inputs.spec.hostnames[0]).sort()).toEqual([
+      "discovery.apps.example.internal", "flags.apps.example.internal", "health.apps.example.internal",
+    ]);
+    expect(mocks.resources.filter((resource) => resource.type.startsWith("tls:") && resource.name.startsWith("own-cert-"))).toEqual([]);
+    expect(apps.gatewayCaCertificate).toBeUndefined();
+    const secret = mocks.named("kubernetes:core/v1:Secret", "own-cert-gateway-tls").inputs;
+    expect((secretInput(secret.stringData) as Record<string, string>)["tls.crt"]).toContain("T1dO");
+  });
+
+  it.each([
+    ["uppercase", "Platform.Internal"],
+    ["a trailing dot", "platform.internal."],
+    ["a wildcard", "*.platform.internal"],
+    ["a single label", "internal"],
+  ])("refuses a gateway domain with %s", (_, gatewayDomain) => {
+    expect(() => new PlatformApps(`bad-domain-${gatewayDomain.length}`, args({ gatewayDomain }))).toThrow(ComponentArgError);
+    expect(() => new PlatformApps(`bad-domain2-${gatewayDomain.length}`, args({ gatewayDomain }))).toThrow(
+      `PlatformApps "bad-domain2-${gatewayDomain.length}": Args.gatewayDomain: ${JSON.stringify(gatewayDomain)} is not a lowercase DNS name of two or more labels. Fix: use e.g. platform.example.internal (no trailing dot, no wildcard)`,
+    );
+  });
+});
+
+describe("PlatformApps: namespace fences", () => {
+  it("deny by default in platform, gateway and workers (the latter through the workers' provider), then allow what each needs", async () => {
+    new PlatformApps("fenced", args());
+    await mocks.settle();
+    const policies = partsOf("fenced", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    const names = (namespace: string) => policies.filter((policy) => policy.inputs.metadata.namespace === namespace).map((policy) => policy.inputs.metadata.name).sort();
+    expect(names("gateway")).toEqual(["default-deny"]);
+    expect(names("platform")).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-metrics-scrape", "allow-same-namespace", "allow-tenants", "default-deny"]);
+    expect(names("workers")).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-metrics-scrape", "default-deny"]);
+    for (const policy of policies) expect(policy.provider, policy.name).toMatch(policy.inputs.metadata.namespace === "workers" ? /::workers::/ : /::services::/);
+
+    const spec = (namespace: string, name: string) => k8sObject("fenced", "kubernetes:networking.k8s.io/v1:NetworkPolicy", name, namespace).inputs.spec;
+    expect(spec("platform", "allow-data-services").egress).toEqual([
+      { to: [{ ipBlock: { cidr: "10.30.0.3/32" } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 3307 }] },
+      { to: [{ ipBlock: { cidr: "10.30.1.4/32" } }], ports: [{ protocol: "TCP", port: 6378 }] },
+      { to: [{ ipBlock: { cidr: "10.10.0.0/20" } }], ports: [{ protocol: "TCP", port: 9092 }] },
+      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "vault" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "vault" } } }], ports: [{ protocol: "TCP", port: 8200 }] },
+    ]);
+    // Worker agents reach Postgres (their queue) too, Redis and Kafka, not Vault.
+    expect(spec("workers", "allow-data-services").egress).toEqual(spec("platform", "allow-data-services").egress.slice(0, 3));
+    expect(spec("platform", "allow-gateway")).toEqual({
+      podSelector: {},
+      policyTypes: ["Ingress", "Egress"],
+      ingress: [{ from: [{ ipBlock: { cidr: "10.10.32.0/23" } }], ports: [{ protocol: "TCP", port: 8080 }] }],
+      egress: [{ to: [{ ipBlock: { cidr: "10.10.0.50/32" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+    });
+    // Worker agents are not behind the Gateway: they only call it.
+    expect(spec("workers", "allow-gateway")).toEqual({ podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "10.10.0.50/32" } }], ports: [{ protocol: "TCP", port: 443 }] }] });
+    expect(spec("platform", "allow-metrics-scrape").ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "gmp-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "collector" } } }],
+      ports: [{ protocol: "TCP", port: 8080 }],
+    }]);
+  });
+});
+
+describe("PlatformApps: Redis TLS", () => {
+  it("mounts Memorystore's CA in every app and worker agent and points REDIS_TLS_CA_FILE at it", async () => {
+    new PlatformApps("redis-ca", args());
+    await mocks.settle();
+    for (const namespace of ["platform", "workers"]) {
+      expect(k8sObject("redis-ca", "kubernetes:core/v1:ConfigMap", "platform-redis-ca", namespace).inputs.data).toEqual({ "ca.crt": REDIS_CA });
+    }
+    const deployments = partsOf("redis-ca", "kubernetes:apps/v1:Deployment");
+    expect(deployments).toHaveLength(7);
+    for (const deployment of deployments) {
+      const pod = deployment.inputs.spec.template.spec;
+      expect(pod.volumes, deployment.name).toContainEqual({ name: "redis-ca", configMap: { name: "platform-redis-ca" } });
+      expect(pod.containers[0].volumeMounts, deployment.name).toContainEqual({ name: "redis-ca", mountPath: "/etc/armature/redis-ca", readOnly: true });
+      expect(pod.containers[0].env, deployment.name).toContainEqual({ name: "REDIS_TLS_CA_FILE", value: "/etc/armature/redis-ca/ca.crt" });
+    }
+  });
+});
+
+describe("PlatformApps: worker agents", () => {
+  it.each([
+    ["no worker database", { databaseUrls: {} }, /Args\.databaseUrls\.worker: missing.*add a worker database/],
+    ["fewer than 2 agents", { workerScaling: { minReplicas: 1 } }, /Args\.workerScaling\.minReplicas: 1 is below 2/],
+    ["a maximum below the minimum", { workerScaling: { minReplicas: 3, maxReplicas: 2 } }, /Args\.workerScaling\.maxReplicas: 2 is below minReplicas \(3\)/],
+    ["no runs per agent", { workerScaling: { runsPerAgent: 0 } }, /Args\.workerScaling\.runsPerAgent: 0 is not from 1 to 256/],
+    ["an unpinned KEDA chart", { workerScaling: { kedaChartVersion: "latest" } }, /Args\.workerScaling\.kedaChartVersion: "latest" is not a pinned chart version/],
+  ])("refuses %s, saying how to fix it", (_, overrides, message) => {
+    const create = () => new PlatformApps(`refused-${Math.random().toString(36).slice(2, 8)}`, args(overrides));
+    expect(create).toThrow(ComponentArgError);
+    expect(create).toThrow(message);
+  });
+
+  it("migrates their database before they start, and scales them with a KEDA ScaledObject instead of an HPA", async () => {
+    new PlatformApps("workers-db", args({ workerScaling: { minReplicas: 3, maxReplicas: 20, runsPerAgent: 8 } }));
+    await mocks.settle();
+    const deployment = k8sObject("workers-db", "kubernetes:apps/v1:Deployment", "worker", "workers");
+    expect(deployment.provider).toMatch(/::workers::/);
+    expect(deployment.inputs.spec.replicas).toBeUndefined();
+    expect(deployment.inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "WORKER_CONCURRENCY", value: "8" });
+    expect(partsOf("workers-db", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").some((hpa) => hpa.inputs.metadata.namespace === "workers")).toBe(false);
+    const scaler = k8sObject("workers-db", "kubernetes:keda.sh/v1alpha1:ScaledObject", "worker", "workers");
+    expect(scaler.inputs.spec).toMatchObject({ minReplicaCount: 3, maxReplicaCount: 20, triggers: [{ metadata: { targetQueryValue: "8" } }] });
+    const pre = k8sObject("workers-db", "kubernetes:batch/v1:Job", "worker-pre-1-0-0", "workers");
+    expect(pre.inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "MIGRATOR_DATABASE", value: "worker" });
+    expect(k8sObject("workers-db", "kubernetes:core/v1:Secret", "worker-database", "workers").provider).toMatch(/::workers::/);
+  });
+});

@@ -1,0 +1,59 @@
+/** The worker agents' queue-depth scaling, under Pulumi's mock runtime. */
+import * as k8s from "@pulumi/kubernetes";
+import { beforeAll, describe, expect, it } from "vitest";
+import { modelFor } from "../../tools/plan/kubernetes-schema";
+import { type MockRuntime, useMockRuntime } from "../shared/mock-runtime";
+import { DEFAULT_KEDA_CHART_VERSION, WORKER_BACKLOG_QUERY, createWorkerQueueScaling } from "./worker-queue-scaling";
+
+const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+
+let mocks: MockRuntime;
+let provider: k8s.Provider;
+beforeAll(async () => {
+  mocks = await useMockRuntime();
+  provider = new k8s.Provider("workers-k8s", { kubeconfig: "{}" });
+});
+
+const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL" };
+
+describe("worker queue scaling", () => {
+  it("scales the worker Deployment on the runs due or running: one agent per runsPerAgent, within min and max", async () => {
+    createWorkerQueueScaling("apps-worker", { ...args, kedaChartVersion: DEFAULT_KEDA_CHART_VERSION }, { provider });
+    await mocks.settle();
+    const scaler = mocks.named(SCALED_OBJECT, "apps-worker-scaler");
+    expect(scaler.provider).toMatch(/workers-k8s/);
+    expect(scaler.inputs.metadata).toMatchObject({ name: "worker", namespace: "workers", labels: { team: "platform" } });
+    expect(scaler.inputs.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "worker" },
+      minReplicaCount: 2,
+      maxReplicaCount: 12,
+      fallback: { failureThreshold: 3, replicas: 2 },
+      triggers: [{
+        type: "postgresql",
+        metricType: "AverageValue",
+        // KEDA reads the URL from the worker container's own environment: no second copy of the secret.
+        metadata: { connectionFromEnv: "DATABASE_URL", query: WORKER_BACKLOG_QUERY, targetQueryValue: "4", activationTargetQueryValue: "0" },
+      }],
+    });
+    expect(scaler.inputs.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.policies).toEqual([{ type: "Pods", value: 1, periodSeconds: 60 }]);
+    // KEDA's own chart, pinned, from its official repository, installed before the ScaledObject.
+    const keda = mocks.named(RELEASE, "apps-worker-keda");
+    expect(keda.inputs).toMatchObject({ chart: "keda", version: "2.21.1", repositoryOpts: { repo: "https://kedacore.github.io/charts" }, namespace: "keda", atomic: true });
+  });
+
+  it("is valid against KEDA's ScaledObject schema (and the check catches a broken one)", async () => {
+    await mocks.settle();
+    const Model = modelFor(SCALED_OBJECT)!;
+    const inputs = mocks.named(SCALED_OBJECT, "apps-worker-scaler").inputs;
+    expect(() => new Model(inputs).validate()).not.toThrow();
+    expect(() => new Model({ ...inputs, spec: { ...inputs.spec, minReplicaCount: "two" } }).validate()).toThrow(/minReplicaCount/);
+  });
+
+  it("installs no KEDA when the cluster already runs it", async () => {
+    createWorkerQueueScaling("other-worker", { ...args, kedaChartVersion: false }, { provider });
+    await mocks.settle();
+    expect(mocks.named(SCALED_OBJECT, "other-worker-scaler").inputs.spec.maxReplicaCount).toBe(12);
+    expect(mocks.ofType(RELEASE).map((release) => release.name)).toEqual(["apps-worker-keda"]);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * Worker agents scale on their queue (issue 10): a KEDA ScaledObject whose postgresql trigger counts
+ * the runs due or running in the worker database (apps/worker: armature_worker.runs) and asks for
+ * one agent per `runsPerAgent` of them (the agents' WORKER_CONCURRENCY), between the minimum and
+ * maximum replicas. KEDA reads the database URL from the worker container's own environment (the
+ * same Secret), so no second copy of the credentials exists. KEDA itself, from its official Helm
+ * chart, is installed in the worker cluster here unless the cluster already has it.
+ *
+ * Why KEDA and not an HPA on an exported metric: every agent would export the same global backlog,
+ * and an HPA sums External metric series over pods, so the count would grow with the replicas it
+ * creates; KEDA asks Postgres once per interval. It also needs no metrics adapter.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Labels } from "../shared/types";
+
+/** Runs an agent should pick up now: running, or waiting and due. Uses the runs_waiting / runs_leases indexes. */
+export const WORKER_BACKLOG_QUERY =
+  "select count(*) from armature_worker.runs where state = 'running' or (state in ('queued', 'retrying') and run_after <= now())";
+export const DEFAULT_KEDA_CHART_VERSION = "2.21.1";
+export const KEDA_NAMESPACE = "keda";
+
+export interface WorkerQueueScalingArgs {
+  readonly namespace: pulumi.Input<string>;
+  /** The worker Deployment's name. */
+  readonly deploymentName: string;
+  readonly labels: Labels;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Attempts each agent runs at once (its WORKER_CONCURRENCY). */
+  readonly runsPerAgent: number;
+  /** The worker container's environment variable holding the database URL. */
+  readonly connectionEnv: string;
+  /** Install KEDA's chart at this version; false when the cluster already runs KEDA. */
+  readonly kedaChartVersion: string | false;
+}
+
+export interface WorkerQueueScaling {
+  readonly scaledObject: k8s.apiextensions.CustomResource;
+  readonly keda: k8s.helm.v3.Release | undefined;
+}
+
+export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingArgs, opts: pulumi.CustomResourceOptions): WorkerQueueScaling {
+  const keda = args.kedaChartVersion
+    ? new k8s.helm.v3.Release(`${name}-keda`, {
+        name: "keda",
+        chart: "keda",
+        version: args.kedaChartVersion,
+        repositoryOpts: { repo: "https://kedacore.github.io/charts" },
+        namespace: KEDA_NAMESPACE,
+        createNamespace: true,
+        atomic: true,
+        timeout: 600,
+      }, opts)
+    : undefined;
+
+  const scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: { name: args.deploymentName, namespace: args.namespace, labels: args.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.deploymentName },
+      minReplicaCount: args.minReplicas,
+      maxReplicaCount: args.maxReplicas,
+      pollingInterval: 15,
+      cooldownPeriod: 300,
+      // If Postgres cannot be asked, hold the minimum rather than guess.
+      fallback: { failureThreshold: 3, replicas: args.minReplicas },
+      advanced: {
+        horizontalPodAutoscalerConfig: {
+          behavior: {
+            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
+            // Each agent removed hands its running work back: shrink slowly, one agent a minute.
+            scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
+          },
+        },
+      },
+      triggers: [{
+        type: "postgresql",
+        metricType: "AverageValue",
+        metadata: {
+          connectionFromEnv: args.connectionEnv,
+          query: WORKER_BACKLOG_QUERY,
+          targetQueryValue: String(args.runsPerAgent),
+          activationTargetQueryValue: "0",
+        },
+      }],
+    },
+  }, { ...opts, dependsOn: keda ? [keda] : [] });
+
+  return { scaledObject, keda };
+}
