@@ -18,7 +18,7 @@ export interface InvocationScope {
 
 const SCOPE = createContextKey("armature.invocation-scope");
 
-// The tracer provider registers the same context manager; whichever comes first serves both.
+// The one context manager of the process (tracing.ts registers its tracer provider without one).
 otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 
 /** `base` (by default the active context) with `scope` as the current invocation. */

@@ -1,8 +1,8 @@
 /**
  * OpenTelemetry traces. Each service owns a tracer provider (so two services can share a process in
- * tests); the first one also registers the global context manager and W3C propagator. Spans are
- * exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or to an exporter a test
- * passes in.
+ * tests); the first one also registers the W3C propagator (the context manager is invocation-scope's).
+ * Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or to an exporter
+ * a test passes in; with neither, spans only carry ids (see PropagatingTracer).
  */
 import { type Context, type Span, type SpanOptions, type Tracer, SpanStatusCode, TraceFlags, context, isSpanContextValid, trace } from "@opentelemetry/api";
 import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
@@ -39,7 +39,9 @@ export function createTracing(options: TracingOptions): Tracing {
     spanProcessors,
   });
   if (!globalRegistered) {
-    provider.register();
+    // The context manager is invocation-scope.ts's (it carries the invocation too): registering a second
+    // one would only make the API report a duplicate registration.
+    provider.register({ contextManager: null });
     globalRegistered = true;
   }
   // With nothing to receive spans, recording them is wasted work on every request: trace and span
