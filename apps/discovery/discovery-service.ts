@@ -1,6 +1,6 @@
 /** Wires the discovery service on the kit: Postgres registry, read cache, Redis change push, REST API. */
 import { type KitConfig, type ServiceKit, log } from "../kit/index";
-import { CHANGES_CHANNEL, parseChange } from "./change-feed";
+import { CHANGES_CHANNEL, changeMessage, parseChange } from "./change-feed";
 import type { DiscoveryConfig } from "./config";
 import { RegistryCache } from "./registry-cache";
 import { RegistryStore } from "./registry-store";
@@ -15,7 +15,7 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
   const subscriber = kit.redis(config.REDIS_URL, { name: "subscriber", checked: false });
   const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
 
-  // Changes from every replica (ours included) drop the cached document.
+  // Changes from every replica (ours included) update the cached document, or drop it to be read again.
   let everReady = false;
   subscriber.on("ready", () => {
     // After a reconnect, pushes may have been missed while disconnected: forget everything.
@@ -24,16 +24,24 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
     subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => kit.logger.warn({ err: error }, "subscribing to registry changes failed; retrying on reconnect"));
   });
   subscriber.on("message", (_channel: string, raw: string) => {
-    const change = parseChange(raw);
-    if (change) cache.invalidate(change.service);
+    const parsed = parseChange(raw);
+    if ("unreadable" in parsed) {
+      // Some service changed, but which one is unknown: read everything again.
+      kit.logger.warn({ reason: parsed.unreadable }, "unreadable registry change message; dropping the whole cache");
+      cache.clear();
+    } else if (parsed.change.document) {
+      cache.offer(parsed.change.document);
+    } else {
+      cache.invalidate(parsed.change.service);
+    }
   });
 
   registerRegistryRoutes(kit.app, {
     store,
     cache,
-    publish: (service, revision, deleted) =>
+    publish: (service, revision, document) =>
       publishGuard.execute(
-        async () => void (await redis.publish(CHANGES_CHANNEL, JSON.stringify({ service, revision, ...(deleted ? { deleted } : {}) }))),
+        async () => void (await redis.publish(CHANGES_CHANNEL, changeMessage(service, revision, document))),
         // The change is committed; clients still see it when their cache entry's TTL runs out.
         (error) => log().warn({ err: error, service }, "could not push a registry change; clients pick it up at their next refresh"),
       ),

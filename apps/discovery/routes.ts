@@ -12,6 +12,7 @@ import {
   putServiceBodySchema,
   serviceDocumentSchema,
   serviceNameSchema,
+  type ServiceDocument,
   withLiveOverrides,
 } from "./service-document";
 import { settingsProblems } from "./settings-validation";
@@ -19,13 +20,14 @@ import { settingsProblems } from "./settings-validation";
 export interface RegistryRoutesDeps {
   readonly store: RegistryStore;
   readonly cache: RegistryCache;
-  /** Tells every replica and SDK that `service` changed. */
-  publish(service: string, revision: number, deleted?: boolean): Promise<void>;
+  /** Tells every replica and SDK that `service` changed: its new document, or undefined when deleted. */
+  publish(service: string, revision: number, document: ServiceDocument | undefined): Promise<void>;
 }
 
 const nameParams = z.strictObject({ name: serviceNameSchema });
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 function notFound(reply: FastifyReply, name: string) {
   return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered`, invocationId: currentContext()?.invocationId });
@@ -41,10 +43,15 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   app.get(
     "/v1/services/:name",
     { schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
-    async (request, reply) => {
-      const document = await cache.get(request.params.name);
-      if (!document) return notFound(reply, request.params.name);
-      return withLiveOverrides(document);
+    (request, reply) => {
+      // Served from memory as bytes serialized once per change (checked against the response schema
+      // then), without a promise when cached: this is the route every SDK refresh and health probe hits.
+      const send = (body: Buffer | undefined): void => {
+        if (body) reply.type(JSON_CONTENT_TYPE).send(body as unknown as ServiceDocument);
+        else notFound(reply, request.params.name);
+      };
+      const body = cache.body(request.params.name);
+      return body instanceof Promise ? body.then(send) : send(body);
     },
   );
 
@@ -66,7 +73,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       }
       const { document, created } = await store.put(request.params.name, request.body, by);
       cache.set(document.name, document);
-      await deps.publish(document.name, document.revision);
+      await deps.publish(document.name, document.revision, document);
       return reply.code(created ? 201 : 200).send(document);
     },
   );
@@ -77,7 +84,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     const removed = await store.remove(request.params.name, by);
     if (!removed) return notFound(reply, request.params.name);
     cache.set(request.params.name, undefined);
-    await deps.publish(request.params.name, removed.revision + 1, true);
+    await deps.publish(request.params.name, removed.revision + 1, undefined);
     return reply.code(204).send(null);
   });
 
@@ -91,7 +98,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       const document = await store.setHealth(request.params.name, request.body.status, by);
       if (!document) return notFound(reply, request.params.name);
       cache.set(document.name, document);
-      if (document.revision !== before?.revision) await deps.publish(document.name, document.revision);
+      if (document.revision !== before?.revision) await deps.publish(document.name, document.revision, document);
       return withLiveOverrides(document);
     },
   );
@@ -127,7 +134,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       const result = await store.addOverride(request.params.name, request.body, by);
       if (!result) return notFound(reply, request.params.name);
       cache.set(result.document.name, result.document);
-      await deps.publish(result.document.name, result.document.revision);
+      await deps.publish(result.document.name, result.document.revision, result.document);
       return reply.code(201).send(result.override);
     },
   );
@@ -143,7 +150,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
         return sendProblem(reply, { status: 404, code: "override_not_found", detail: `service ${request.params.name} has no override ${request.params.id}`, invocationId: currentContext()?.invocationId });
       }
       cache.set(document.name, document);
-      await deps.publish(document.name, document.revision);
+      await deps.publish(document.name, document.revision, document);
       return reply.code(204).send(null);
     },
   );

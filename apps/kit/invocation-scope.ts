@@ -1,9 +1,10 @@
 /**
- * The current invocation, kept in AsyncLocalStorage so that any code running for a request (log
- * calls, outgoing HTTP calls, tracepoints) finds its context without passing it by hand.
+ * The current invocation, kept in the OpenTelemetry context (one AsyncLocalStorage carries both the
+ * active span and the invocation) so that any code running for a request (log calls, outgoing HTTP
+ * calls, tracepoints) finds its context without passing it by hand.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
-import type { Tracer } from "@opentelemetry/api";
+import { type Context, type Tracer, context as otelContext, createContextKey } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import type { Logger } from "pino";
 import type { InvocationContext } from "./invocation-context";
 
@@ -15,16 +16,24 @@ export interface InvocationScope {
   readonly tracer: Tracer;
 }
 
-const storage = new AsyncLocalStorage<InvocationScope>();
+const SCOPE = createContextKey("armature.invocation-scope");
+
+// The one context manager of the process (tracing.ts registers its tracer provider without one).
+otelContext.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+/** `base` (by default the active context) with `scope` as the current invocation. */
+export function withScope(scope: InvocationScope, base: Context = otelContext.active()): Context {
+  return base.setValue(SCOPE, scope);
+}
 
 export function runInScope<T>(scope: InvocationScope, fn: () => T): T {
-  return storage.run(scope, fn);
+  return otelContext.with(withScope(scope), fn);
 }
 
 export function currentScope(): InvocationScope | undefined {
-  return storage.getStore();
+  return otelContext.active().getValue(SCOPE) as InvocationScope | undefined;
 }
 
 export function currentContext(): InvocationContext | undefined {
-  return storage.getStore()?.context;
+  return currentScope()?.context;
 }

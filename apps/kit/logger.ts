@@ -5,7 +5,7 @@
  */
 import { hostname } from "node:os";
 import { pino, type DestinationStream, type Level, type Logger } from "pino";
-import pretty from "pino-pretty";
+import type PinoPretty from "pino-pretty";
 import { currentScope } from "./invocation-scope";
 
 export type LogFormat = "json" | "plain";
@@ -23,9 +23,7 @@ export interface LoggerOptions {
 const TOP_LEVEL_KEYS = new Set(["err", "http"]);
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination =
-    options.destination ??
-    (options.format === "plain" ? pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "host,service,version" }) : pino.destination({ sync: false }));
+  const destination = options.destination ?? (options.format === "plain" ? plainText() : pino.destination({ sync: false }));
   return pino(
     {
       level: options.level,
@@ -48,6 +46,13 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** Readable text for local development; loaded only then, so JSON-logging services start without it. */
+function plainText(): DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
+  const pretty = require("pino-pretty") as typeof PinoPretty;
+  return pretty({ sync: true, translateTime: "SYS:HH:MM:ss.l", ignore: "host,service,version" });
 }
 
 let processLogger: Logger | undefined;

@@ -6,7 +6,7 @@
 import swagger from "@fastify/swagger";
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, TraceFlags, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
-import fastify, { LogController, type FastifyInstance, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
 import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Admin } from "kafkajs";
@@ -21,7 +21,7 @@ import { type HealthState, registerHealthRoutes } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
 import { installErrorHandlers, sendProblem } from "./http-errors";
 import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
-import { type InvocationScope, runInScope } from "./invocation-scope";
+import { type InvocationScope, withScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
 import { type ServiceMetrics, createMetrics } from "./metrics";
 import { type Guard, type GuardOptions, createGuard } from "./resilience";
@@ -103,6 +103,14 @@ export interface Service<C = KitConfig> {
   shutdown(reason?: string): Promise<void>;
 }
 
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions["schemaController"]>["compilersFactory"]>;
+/**
+ * zod validates requests and serializes responses. Given as the compiler factories, Fastify never
+ * loads its default ajv and fast-json-stringify compilers (a cold start saving); their types assume
+ * ajv, hence the cast.
+ */
+const zodCompilers = { buildValidator: () => validatorCompiler, buildSerializer: () => serializerCompiler } as unknown as CompilersFactory;
+
 export async function createService<S extends z.ZodObject>(options: ServiceOptions<S>): Promise<Service<KitConfig & z.infer<S>>> {
   const schema = options.config ? kitConfigSchema.extend(options.config.shape) : kitConfigSchema;
   const config = parseConfig(schema, options.env ?? process.env) as KitConfig & z.infer<S>;
@@ -124,9 +132,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     childLoggerFactory: (parent) => parent,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    schemaController: { compilersFactory: zodCompilers },
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
   // A route that declares no query parameters accepts none: unknown parameters are a 400, not ignored.
   app.addHook("onRoute", (route) => {
     route.schema ??= {};
@@ -140,7 +147,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     transform: jsonSchemaTransform,
   });
 
-  app.addHook("onRequest", async (request, reply) => {
+  // The per-request hooks take callbacks rather than being async: no promise per hook and request.
+  app.addHook("onRequest", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = tracing.tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route } }, parent);
@@ -156,7 +164,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     request.invocation = scopeFor(received, span);
     request.log = request.invocation.logger;
     reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
-    if (badHeader) return sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message, invocationId: request.invocation.context.invocationId });
+    if (badHeader) return void sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message, invocationId: request.invocation.context.invocationId });
+    done();
   });
 
   function scopeFor(received: WireContext, span: Span): InvocationScope {
@@ -171,16 +180,17 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     const scope = request.invocation;
     const span = request.serverSpan;
     if (!scope || !span) return done();
-    otelContext.with(trace.setSpan(otelContext.active(), span), () => runInScope(scope, done));
+    otelContext.with(withScope(scope, trace.setSpan(otelContext.active(), span)), done);
   });
 
   // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere
   // and the server can finish closing as soon as in-flight requests are done.
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (health.draining) reply.header("connection", "close");
+    done(null, payload);
   });
 
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     const route = request.routeOptions.url ?? "unmatched";
     const status = reply.statusCode;
     metrics.requestDuration.observe({ method: request.method, route, status_code: status }, reply.elapsedTime / 1000);
@@ -191,6 +201,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       span.end();
     }
     request.log.debug({ http: { method: request.method, route, status, durationMs: Math.round(reply.elapsedTime * 100) / 100 } }, "request completed");
+    done();
   });
 
   app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
@@ -230,7 +241,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
         ? trace.setSpanContext(ROOT_CONTEXT, { ...invokeOptions.parent, traceFlags: TraceFlags.SAMPLED, isRemote: true })
         : ROOT_CONTEXT;
       const span = tracing.tracer.startSpan(name, { kind: SpanKind.CONSUMER, attributes: invokeOptions.attributes }, parent);
-      return endingSpan(span, () => otelContext.with(trace.setSpan(parent, span), () => runInScope(scopeFor(received, span), fn)));
+      return endingSpan(span, () => otelContext.with(withScope(scopeFor(received, span), trace.setSpan(parent, span)), fn));
     },
     onDrain: (drain) => void drainers.push(drain),
     onShutdown: (close) => void closers.push(close),

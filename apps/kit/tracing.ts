@@ -1,13 +1,13 @@
 /**
  * OpenTelemetry traces. Each service owns a tracer provider (so two services can share a process in
- * tests); the first one also registers the global context manager and W3C propagator. Spans are
- * exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or to an exporter a test
- * passes in.
+ * tests); the first one also registers the W3C propagator (the context manager is invocation-scope's).
+ * Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or to an exporter
+ * a test passes in; with neither, spans only carry ids (see PropagatingTracer).
  */
-import { type Span, type Tracer, SpanStatusCode, trace } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { type Context, type Span, type SpanOptions, type Tracer, SpanStatusCode, TraceFlags, context, isSpanContextValid, trace } from "@opentelemetry/api";
+import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
+import { BatchSpanProcessor, NodeTracerProvider, RandomIdGenerator, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
 import { currentScope } from "./invocation-scope";
 
 export interface TracingOptions {
@@ -28,16 +28,50 @@ let globalRegistered = false;
 export function createTracing(options: TracingOptions): Tracing {
   const spanProcessors: SpanProcessor[] = [];
   if (options.exporter) spanProcessors.push(new SimpleSpanProcessor(options.exporter));
-  if (options.otlpEndpoint) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpEndpoint })));
+  if (options.otlpEndpoint) {
+    // Loaded only when traces are exported: the exporter is a large part of what a cold start loads.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
+    const { OTLPTraceExporter } = require("@opentelemetry/exporter-trace-otlp-http") as typeof OtlpHttp;
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: options.otlpEndpoint })));
+  }
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ "service.name": options.service, "service.version": options.version }),
     spanProcessors,
   });
   if (!globalRegistered) {
-    provider.register();
+    // The context manager is invocation-scope.ts's (it carries the invocation too): registering a second
+    // one would only make the API report a duplicate registration.
+    provider.register({ contextManager: null });
     globalRegistered = true;
   }
-  return { tracer: provider.getTracer(options.service, options.version), shutdown: () => provider.shutdown() };
+  // With nothing to receive spans, recording them is wasted work on every request: trace and span
+  // ids are still made and propagated, exactly as the SDK's default sampler would flag them.
+  const tracer = spanProcessors.length > 0 ? provider.getTracer(options.service, options.version) : new PropagatingTracer();
+  return { tracer, shutdown: () => provider.shutdown() };
+}
+
+/** A tracer whose spans only carry ids (trace, span, flags) to log lines and downstream calls. */
+class PropagatingTracer implements Tracer {
+  private readonly ids = new RandomIdGenerator();
+
+  startSpan(_name: string, options?: SpanOptions, parentContext: Context = context.active()): Span {
+    const parent = options?.root ? undefined : trace.getSpanContext(parentContext);
+    const inTrace = parent !== undefined && isSpanContextValid(parent);
+    return trace.wrapSpanContext({
+      traceId: inTrace ? parent.traceId : this.ids.generateTraceId(),
+      spanId: this.ids.generateSpanId(),
+      traceFlags: inTrace ? parent.traceFlags : TraceFlags.SAMPLED,
+      ...(inTrace && parent.traceState ? { traceState: parent.traceState } : {}),
+    });
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, ...args: [F] | [SpanOptions, F] | [SpanOptions, Context, F]): ReturnType<F> {
+    const fn = args[args.length - 1] as F;
+    const options = args.length > 1 ? (args[0] as SpanOptions) : undefined;
+    const parentContext = args.length > 2 ? (args[1] as Context) : context.active();
+    const span = this.startSpan(name, options, parentContext);
+    return context.with(trace.setSpan(parentContext, span), () => fn(span)) as ReturnType<F>;
+  }
 }
 
 /** Runs `fn`, records an error on `active` (and rethrows it), and ends the span however `fn` finishes. */

@@ -1,6 +1,8 @@
 /**
  * The discovery client SDK. Lookups come from an in-process near-cache; discovery pushes changes
- * through Redis pub/sub, which invalidates (and eagerly refreshes) the entry. When discovery or
+ * through Redis pub/sub. A push that carries the next revision's document updates the entry at once;
+ * any other push (no document, a revision gap, a malformed or oversize message) invalidates the
+ * entry and refreshes it eagerly from discovery. When discovery or
  * Redis fails the last known value is served (stale-if-error) and the client recovers by itself:
  * failed refreshes are retried after `retryMs`, and a Redis reconnect refreshes every entry, since
  * pushes may have been missed. Overrides (a developer's laptop) are applied at resolve time.
@@ -11,7 +13,7 @@ import type { Logger } from "pino";
 import { createRedis } from "../../kit/dependencies";
 import { createHttpClient } from "../../kit/http-client";
 import { type HttpClient, currentContext, log, rethrow } from "../../kit/index";
-import { CHANGES_CHANNEL, parseChange } from "../change-feed";
+import { CHANGES_CHANNEL, type ChangeMessage, parseChange } from "../change-feed";
 import type { Override, ServiceDocument } from "../service-document";
 import { selectOverride } from "./override-selection";
 
@@ -101,8 +103,11 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
       if (reconnect) for (const name of this.entries.keys()) this.invalidate(name);
     });
     this.subscriber.on("message", (_channel: string, raw: string) => {
-      const change = parseChange(raw);
-      if (change && this.entries.has(change.service)) this.invalidate(change.service);
+      const parsed = parseChange(raw);
+      if ("change" in parsed) return this.apply(parsed.change);
+      // A change we cannot read could be about any service we hold.
+      this.logger.warn({ reason: parsed.unreadable }, "discovery SDK got an unreadable change message; refreshing every cached service");
+      for (const name of this.entries.keys()) this.invalidate(name);
     });
   }
 
@@ -145,11 +150,32 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
     return this.refresh(name);
   }
 
+  /**
+   * A pushed change to a service we hold: the next revision (its document, or its deletion) is
+   * taken as is; a revision we already hold is ignored; anything else means a missed or crossed
+   * message, so discovery is asked.
+   */
+  private apply(change: ChangeMessage): void {
+    const entry = this.entries.get(change.service);
+    if (!entry) return;
+    const held = entry.document?.revision;
+    const next = held === undefined ? 1 : held + 1;
+    if (change.revision === next && (change.deleted || change.document)) {
+      this.store(change.service, change.document, entry);
+    } else if (change.revision !== held || change.deleted) {
+      this.invalidate(change.service);
+    }
+  }
+
   private invalidate(name: string): void {
     const entry = this.entries.get(name);
     if (entry) entry.valid = false;
-    // Refresh eagerly, so the next resolve does not wait (and listeners hear of the change).
-    this.refresh(name).catch(() => undefined);
+    // Refresh eagerly, so the next resolve does not wait (and listeners hear of the change). A
+    // refresh already under way may have read the registry before this change: ask again after it.
+    const pending = this.refreshing.get(name);
+    const again = () => this.refresh(name).catch(() => undefined);
+    if (pending) void pending.then(again, again);
+    else void again();
   }
 
   private refresh(name: string): Promise<Entry> {
@@ -160,17 +186,25 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
     return pending;
   }
 
+  /** Caches what discovery said about `name` (undefined: not registered) and tells listeners if it changed. */
+  private store(name: string, document: ServiceDocument | undefined, previous: Entry | undefined): Entry {
+    const entry: Entry = { document, fetchedAt: Date.now(), valid: true, nextEndpoint: previous?.nextEndpoint ?? 0 };
+    this.entries.set(name, entry);
+    if (previous && previous.document?.revision !== document?.revision) this.emit("change", name, document);
+    if (previous?.failedAt !== undefined) this.logger.info({ service: name }, "discovery SDK cache fresh again after discovery was unreachable");
+    return entry;
+  }
+
   private async fetch(name: string): Promise<Entry> {
     const previous = this.entries.get(name);
     try {
       const response = await this.http.request<ServiceDocument>(new URL(`/v1/services/${encodeURIComponent(name)}`, this.options.url), {}, rethrow);
       if (response.status !== 200 && response.status !== 404) throw new Error(`discovery answered ${response.status} for ${name}`);
       const document = response.status === 200 ? response.body : undefined;
-      const entry: Entry = { document, fetchedAt: Date.now(), valid: true, nextEndpoint: previous?.nextEndpoint ?? 0 };
-      this.entries.set(name, entry);
-      if (previous && previous.document?.revision !== document?.revision) this.emit("change", name, document);
-      if (previous?.failedAt !== undefined) this.logger.info({ service: name }, "discovery reachable again; cache refreshed");
-      return entry;
+      // A push applied while this request was under way is newer than what it read.
+      const current = this.entries.get(name);
+      if (current && current !== previous && current.valid && (current.document?.revision ?? 0) > (document?.revision ?? 0)) return current;
+      return this.store(name, document, current);
     } catch (error) {
       if (!previous) throw new DiscoveryUnavailable(name, error);
       if (previous.failedAt === undefined) this.logger.warn({ err: error, service: name }, "discovery unreachable; serving the last known value");

@@ -25,11 +25,16 @@ export async function createBenchDatabase(serverUrl: string, name: string): Prom
   return serverUrl.replace(/\/[^/]*$/, `/${name}`);
 }
 
-/** Bundles apps/<app>/main.ts as its image does (tools/bundle-app.mjs); the bundle's path. */
+/**
+ * Builds apps/<app>/main.ts as its image does: the bundle (tools/bundle-app.mjs), then its V8 code
+ * cache, written by this node as the image's second stage writes it with the runtime's node. The
+ * path of the entry point the image runs (main.js).
+ */
 export function bundleApp(app: string): string {
-  const bundle = path.join(mkdtempSync(path.join(tmpdir(), `${app}-bundle-`)), "main.js");
-  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), app, bundle], { stdio: "inherit" });
-  return bundle;
+  const entry = path.join(mkdtempSync(path.join(tmpdir(), `${app}-bundle-`)), "main.js");
+  execFileSync(process.execPath, [path.join(ROOT, "tools/bundle-app.mjs"), app, entry], { stdio: "inherit" });
+  execFileSync(process.execPath, [entry], { stdio: "inherit", env: { PATH: process.env["PATH"], NODE_ENV: "production", ARMATURE_WRITE_CODE_CACHE: "1" } });
+  return entry;
 }
 
 export function spawnNode(args: string[], env: Record<string, string>): ChildProcess {
@@ -37,7 +42,7 @@ export function spawnNode(args: string[], env: Record<string, string>): ChildPro
 }
 
 export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return; // already exited (or killed by a signal: "exit" will not come again)
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGTERM");
   await exited;
