@@ -60,11 +60,15 @@ describe("flags during an outage", () => {
     const created = await flagsRequest(base, "PUT", "/v1/flags/outage-flag", { environments: { prod: { enabled: true, rules: [{ constraints: [{ contextName: "userId", operator: "IN", values: ["vip"] }] }, { rollout: { percentage: 50 } }] } } });
     expect(created.status).toBe(201);
     const running = sdk();
-    await OpenFeature.setProviderAndWait("outage", new ArmatureFlagsProvider(sdk()));
+    const behindOpenFeature = sdk();
+    await OpenFeature.setProviderAndWait("outage", new ArmatureFlagsProvider(behindOpenFeature));
     const openFeature = OpenFeature.getClient("outage");
-    await expect.poll(() => running.version).toBe(created.version);
-    // The version can arrive by push before the first load confirms the set and the subscription is up.
-    await expect.poll(() => running.stale).toBe(false);
+    // The version can arrive by push before the first load confirms the set and the subscription is
+    // up: wait until both SDKs hold this version and call it fresh.
+    for (const client of [running, behindOpenFeature]) {
+      await expect.poll(() => client.version).toBe(created.version);
+      await expect.poll(() => client.stale).toBe(false);
+    }
     const before = answers(running);
     expect(before).toContain(true);
     expect(before).toContain(false);
