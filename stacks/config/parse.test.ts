@@ -160,11 +160,11 @@ describe("stack config: bad values are rejected naming the key path, the value a
       name: "a prod Kafka topic with replication 1",
       edit: (v) => {
         asProd(v);
-        v["kafka"].topics[1].replication = 1;
+        v["kafka"].topics[0].replication = 1;
       },
       stack: "prod",
       secretKeys: ["alertWebhookUrl"],
-      expected: /^armature:kafka\.topics\[1\]\.replication: found 1, expected 3 or more in prod/,
+      expected: /^armature:kafka\.topics\[0\]\.replication: found 1, expected 3 or more in prod/,
     },
     {
       name: "a Kafka topic whose producer is not a platform app",
