@@ -6,7 +6,11 @@ import { Redis } from "ioredis";
 import type * as KafkaJs from "kafkajs";
 import pg from "pg";
 import type { Logger } from "pino";
+import { googleManagedKafkaSasl } from "./kafka-google-auth";
 import { redisTlsOptions } from "./redis-tls";
+
+/** How apps authenticate to Kafka: see createKafka. */
+export type KafkaAuth = "none" | "google";
 
 export function createPostgresPool(url: string, options: { timeoutMs: number; max?: number; logger: Logger }): pg.Pool {
   const pool = new pg.Pool({
@@ -42,13 +46,18 @@ export function createRedis(url: string, options: { timeoutMs: number; logger: L
   return redis;
 }
 
-export function createKafka(brokers: readonly string[], options: { clientId: string; timeoutMs: number; logger: Logger }): KafkaJs.Kafka {
+/**
+ * `auth`: "none" for a plaintext broker (local, tests); "google" for Google Cloud Managed Kafka, which
+ * takes only TLS with SASL: OAUTHBEARER with the pod's Workload Identity token (KAFKA_AUTH).
+ */
+export function createKafka(brokers: readonly string[], options: { clientId: string; timeoutMs: number; logger: Logger; auth?: KafkaAuth }): KafkaJs.Kafka {
   // Loaded on first use: most apps never talk to Kafka, and its client is a large part of a cold start.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
   const { Kafka, logLevel } = require("kafkajs") as typeof KafkaJs;
   return new Kafka({
     clientId: options.clientId,
     brokers: [...brokers],
+    ...(options.auth === "google" ? { ssl: true, sasl: googleManagedKafkaSasl() } : {}),
     connectionTimeout: options.timeoutMs,
     requestTimeout: options.timeoutMs * 5,
     retry: { retries: 1, initialRetryTime: 100 },

@@ -168,6 +168,20 @@ describe("PlatformApps: Redis TLS", () => {
   });
 });
 
+describe("PlatformApps: Kafka authentication", () => {
+  it("has every app and worker agent authenticate to Managed Kafka with its Workload Identity (KAFKA_AUTH=google)", async () => {
+    new PlatformApps("kafka-auth", args());
+    await mocks.settle();
+    const deployments = partsOf("kafka-auth", "kubernetes:apps/v1:Deployment");
+    expect(deployments).toHaveLength(7);
+    for (const deployment of deployments) {
+      const env = deployment.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+      expect(env, deployment.name).toContainEqual({ name: "KAFKA_AUTH", value: "google" });
+      expect(env.find((variable) => variable.name === "KAFKA_BROKERS")?.value, deployment.name).toMatch(/:9092$/);
+    }
+  });
+});
+
 describe("PlatformApps: worker agents", () => {
   it.each([
     ["no worker database", { databaseUrls: {} }, /Args\.databaseUrls\.worker: missing.*add a worker database/],

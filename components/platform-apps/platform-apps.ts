@@ -194,6 +194,8 @@ export class PlatformApps extends pulumi.ComponentResource {
     const commonEnv = (app: PlatformApp): k8s.types.input.core.v1.EnvVar[] => [
       { name: "LOG_FORMAT", value: "json" },
       { name: "KAFKA_BROKERS", value: args.kafkaBrokers },
+      // Managed Kafka takes only TLS + SASL: the pod's Workload Identity token (apps/kit/kafka-google-auth.ts).
+      { name: "KAFKA_AUTH", value: "google" },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
       { name: "REDIS_TLS_CA_FILE", value: REDIS_CA_FILE },
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
