@@ -7,6 +7,7 @@
  * signature would be, each part base64url without padding. Google's own Java login handler
  * (github.com/googleapis/managedkafka, GcpLoginCallbackHandler) builds the same token.
  */
+import type * as GoogleAuthLibrary from "google-auth-library";
 import type * as KafkaJs from "kafkajs";
 
 /** Where the principal and its access tokens come from; tests and other runtimes may supply their own. */
@@ -51,7 +52,7 @@ export function googleManagedKafkaSasl(source: GoogleCredentialSource = applicat
 export function applicationDefaultCredentials(): GoogleCredentialSource {
   // Loaded on first use: only apps that talk to Managed Kafka need it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
-  const { GoogleAuth } = require("google-auth-library") as typeof import("google-auth-library");
+  const { GoogleAuth } = require("google-auth-library") as typeof GoogleAuthLibrary;
   const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
   return {
     async principal() {
