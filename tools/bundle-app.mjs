@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Bundles one app (apps/<app>/main.ts, or another entry point such as cli) with esbuild into what its
-// container image runs (see apps/<app>/Dockerfile):
+// container image runs (see apps/service.Dockerfile, apps/worker/Dockerfile):
 //   <name>.bundle.js (+ .map)  the app and its dependencies in one file; stack traces are mapped to
 //                              the TypeScript sources on first use (source-map-support), not at start
 //   <name>.js                  the entry point: runs the bundle with its V8 code cache when there is one

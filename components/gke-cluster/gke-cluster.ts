@@ -9,7 +9,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
-import { cidrContains, parseCidr } from "../shared/cidr";
+import { isPrivateCidr, parseCidr } from "../shared/cidr";
 import { serviceAccountId } from "../shared/naming";
 import type { Labels } from "../shared/types";
 import { gkeKubeconfig } from "./kubeconfig";
@@ -89,8 +89,6 @@ export const DEFAULT_MAINTENANCE_WINDOW: MaintenanceWindow = {
 
 /** GKE's least-privilege role for node service accounts, plus pulling images from Artifact Registry. */
 export const NODE_SERVICE_ACCOUNT_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
-
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((text) => parseCidr(text)!);
 
 export class GkeCluster extends pulumi.ComponentResource {
   readonly cluster: gcp.container.Cluster;
@@ -258,7 +256,7 @@ function validate(name: string, args: GkeClusterArgs): void {
   (args.masterAuthorizedNetworks ?? []).forEach((network, index) => {
     const cidr = parseCidr(network.cidr);
     check(
-      cidr !== undefined && PRIVATE_RANGES.some((range) => cidrContains(range, cidr)),
+      cidr !== undefined && isPrivateCidr(cidr),
       `masterAuthorizedNetworks[${index}].cidr`,
       `${JSON.stringify(network.cidr)} is not a private (RFC 1918) CIDR block`,
       "authorize internal ranges only (VPN, CI runners in the VPC); reach the control plane through them",

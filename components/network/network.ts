@@ -6,7 +6,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
-import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../shared/cidr";
+import { type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../shared/cidr";
 import { type PrivateDnsZone, createPrivateDnsZone } from "../shared/private-dns-zone";
 import { PRIVATE_GOOGLE_APIS_ADDRESSES, PRIVATE_GOOGLE_APIS_CIDR, PRIVATE_GOOGLE_APIS_HOST } from "../shared/private-google-access";
 import type { Labels } from "../shared/types";
@@ -58,7 +58,6 @@ export interface Subnet {
 /** Google front ends and health checkers: load balancers reach backends from these only. */
 export const GOOGLE_HEALTH_CHECK_RANGES = ["35.191.0.0/16", "130.211.0.0/22"] as const;
 export const IAP_TCP_RANGE = "35.235.240.0/20";
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((text) => parseCidr(text)!);
 
 export class Network extends pulumi.ComponentResource {
   readonly network: gcp.compute.Network;
@@ -232,7 +231,7 @@ function validate(name: string, args: NetworkArgs): void {
   const range = (arg: string, text: string): Cidr => {
     const cidr = parseCidr(text);
     check(cidr !== undefined, arg, `${JSON.stringify(text)} is not an IPv4 CIDR block`, "use a network address with a prefix, e.g. 10.10.0.0/20");
-    check(PRIVATE_RANGES.some((privateRange) => cidrContains(privateRange, cidr!)), arg, `${text} is not a private range`, "use RFC 1918 (or 100.64.0.0/10) ranges");
+    check(isPrivateCidr(cidr!, { allowSharedAddressSpace: true }), arg, `${text} is not a private range`, "use RFC 1918 (or 100.64.0.0/10) ranges");
     const clash = seen.find((other) => cidrsOverlap(other.cidr, cidr!));
     check(!clash, arg, `${text} overlaps ${clash?.arg} (${clash?.cidr.text})`, "choose ranges that do not overlap");
     seen.push({ arg, cidr: cidr! });

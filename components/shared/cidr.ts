@@ -41,3 +41,15 @@ export function cidrAddresses(cidr: Cidr): string[] {
     return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
   });
 }
+
+/** The RFC 1918 private IPv4 blocks: the only sources a control plane or internal rule should trust. */
+export const RFC1918_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((text) => parseCidr(text)!);
+
+/** RFC 6598 shared address space, which GCP also accepts for subnet and secondary ranges. */
+export const SHARED_ADDRESS_SPACE: Cidr = parseCidr("100.64.0.0/10")!;
+
+/** True when `cidr` lies inside one of the RFC 1918 blocks (or, when asked, the RFC 6598 block too). */
+export function isPrivateCidr(cidr: Cidr, options: { allowSharedAddressSpace?: boolean } = {}): boolean {
+  const ranges = options.allowSharedAddressSpace ? [...RFC1918_RANGES, SHARED_ADDRESS_SPACE] : RFC1918_RANGES;
+  return ranges.some((range) => cidrContains(range, cidr));
+}

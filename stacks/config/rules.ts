@@ -2,14 +2,13 @@
  * Rules that relate several config keys to each other, or to the stack name. They run after the
  * schema has accepted every key, so they can rely on the types.
  */
-import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../../components/shared/cidr";
+import { type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
 import { PLATFORM_TENANT } from "../labels";
 
 export const EPHEMERAL_STACK = /^pr-(\d+)$/;
 const MAX_BRANCH_DEPTH = 6;
-const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((text) => parseCidr(text)!);
 
 export function crossKeyProblems(config: PlainStackConfig, stack: string): ConfigProblem[] {
   return [
@@ -78,7 +77,7 @@ function networkProblems(config: PlainStackConfig): ConfigProblem[] {
   }
   network.masterAuthorizedCidrs.forEach((text, index) => {
     const cidr = parseCidr(text)!;
-    if (!PRIVATE_RANGES.some((range) => cidrContains(range, cidr))) {
+    if (!isPrivateCidr(cidr)) {
       problems.push(problem(["network", "masterAuthorizedCidrs", index], text, "a private (RFC 1918) range: control planes are reachable from internal networks only"));
     }
   });

@@ -20,13 +20,8 @@ export interface HistoryRow {
   readonly appliedAt: Date;
 }
 
-export interface NewHistoryRow {
-  readonly database: string;
-  readonly version: number;
-  readonly name: string;
-  readonly phase: AppliedPhase;
-  readonly checksum: string;
-  readonly runId: string;
+/** A row about to be written: the database stamps appliedAt; the runner measured the duration. */
+export interface NewHistoryRow extends Omit<HistoryRow, "appliedAt"> {
   readonly durationMs: number;
 }
 

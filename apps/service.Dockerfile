@@ -1,17 +1,23 @@
-# The health service image. Build from the repository root:
-#   docker build -f apps/health/Dockerfile -t <registry>/health:<tag> .
+# The image of a platform HTTP service built on the kit (discovery, flags, health): one file, the app
+# chosen by a build argument. Build from the repository root:
+#   docker build -f apps/service.Dockerfile --build-arg APP=discovery -t <registry>/discovery:<tag> .
 # Stage 1 bundles the app (tools/bundle-app.mjs, esbuild): main.js runs main.bundle.js. Stage 2 writes
 # the bundle's V8 code cache with the runtime image's own node (V8 rejects a cache from any other
 # build), so a start skips most parsing and compiling. Stage 3 runs it on distroless Node 20 as a
 # non-root user: no shell, no npm, a small image, fast cold start.
+ARG APP
 FROM node:20.20-bookworm-slim AS build
+ARG APP
+RUN test -n "$APP" || { echo "set the app: --build-arg APP=discovery|flags|health" >&2; exit 2; }
 WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
 COPY tools/ensure-deps.mjs tools/
-RUN npm ci --no-audit --no-fund --loglevel=error
+# --ignore-scripts: bundling needs no install script (and @pulumi/kubernetes's would download a plugin).
+RUN npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 COPY apps ./apps
+COPY migrations ./migrations
 COPY tools/bundle-app.mjs tools/
-RUN node tools/bundle-app.mjs health /out/main.js
+RUN node tools/bundle-app.mjs "$APP" /out/main.js
 
 FROM gcr.io/distroless/nodejs20-debian12:nonroot AS code-cache
 WORKDIR /app
