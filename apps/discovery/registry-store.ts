@@ -4,7 +4,7 @@
  */
 import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import type { Actor } from "../kit/index";
+import { type Actor, auditColumns } from "../kit/index";
 import type { DB as DiscoveryDatabase } from "../../migrations/discovery/schema.generated";
 import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
 
@@ -187,15 +187,6 @@ async function bumpRevision(tx: Tx, name: string): Promise<void> {
 async function audit(tx: Tx, by: Actor, entity: "service" | "override", key: string, action: "create" | "update" | "delete" | "health", before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
-    .values({
-      actor: by.actor,
-      invocation_id: by.invocationId ?? null,
-      trace_id: by.traceId ?? null,
-      entity,
-      entity_key: key,
-      action,
-      before: before === null || before === undefined ? null : JSON.stringify(before),
-      after: after === null || after === undefined ? null : JSON.stringify(after),
-    })
+    .values({ ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
 }

@@ -146,31 +146,14 @@ describe("config from the environment", () => {
     expect(message).not.toMatch(/Invalid|received|Too (big|small)/);
   });
 
-  it("a wrong type: says which type, with the variable's range", () => {
-    expect(problemsOf(kitConfigSchema, { BODY_LIMIT_BYTES: "1.5" }).lines["BODY_LIMIT_BYTES"]).toBe(
-      'found "1.5"; expected an integer from 1024 to 67108864 (set BODY_LIMIT_BYTES=1048576, or unset it for that default)',
-    );
-  });
-
-  it("out of range: gives the allowed range and the default to fall back on", () => {
-    expect(problemsOf(kitConfigSchema, { SHUTDOWN_TIMEOUT_MS: "60000" }).lines["SHUTDOWN_TIMEOUT_MS"]).toBe(
-      'found "60000"; expected an integer from 1000 to 28000 (set SHUTDOWN_TIMEOUT_MS=20000, or unset it for that default)',
-    );
-    expect(problemsOf(kitConfigSchema, { HEALTH_CHECK_TIMEOUT_MS: "5" }).lines["HEALTH_CHECK_TIMEOUT_MS"]).toBe(
-      'found "5"; expected an integer from 50 to 10000 (set HEALTH_CHECK_TIMEOUT_MS=1000, or unset it for that default)',
-    );
-  });
-
-  it("not one of the allowed values: lists them", () => {
-    expect(problemsOf(kitConfigSchema, { LOG_LEVEL: "verbose" }).lines["LOG_LEVEL"]).toBe(
-      'found "verbose"; expected one of trace, debug, info, warn, error, fatal (set LOG_LEVEL=info, or unset it for that default)',
-    );
-  });
-
-  it("a bad format: says which format, and that an optional variable can be unset", () => {
-    expect(problemsOf(kitConfigSchema, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "otel-collector/v1/traces" }).lines["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]).toBe(
-      'found "otel-collector/v1/traces"; expected an absolute URL, e.g. https://host:port/path (correct OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or unset it)',
-    );
+  it.each([
+    ["a wrong type: which type, with the variable's range", "BODY_LIMIT_BYTES", "1.5", "an integer from 1024 to 67108864 (set BODY_LIMIT_BYTES=1048576, or unset it for that default)"],
+    ["out of range: the allowed range, and the default to fall back on", "SHUTDOWN_TIMEOUT_MS", "60000", "an integer from 1000 to 28000 (set SHUTDOWN_TIMEOUT_MS=20000, or unset it for that default)"],
+    ["out of range, below", "HEALTH_CHECK_TIMEOUT_MS", "5", "an integer from 50 to 10000 (set HEALTH_CHECK_TIMEOUT_MS=1000, or unset it for that default)"],
+    ["not an allowed value: lists them", "LOG_LEVEL", "verbose", "one of trace, debug, info, warn, error, fatal (set LOG_LEVEL=info, or unset it for that default)"],
+    ["a bad format: which format, and that an optional variable can be unset", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otel-collector/v1/traces", "an absolute URL, e.g. https://host:port/path (correct OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or unset it)"],
+  ])("%s", (_, variable, value, expected) => {
+    expect(problemsOf(kitConfigSchema, { [variable]: value }).lines).toEqual({ [variable]: `found ${JSON.stringify(value)}; expected ${expected}` });
   });
 
   it("a missing required variable: its description (or its type) and to set it", () => {
