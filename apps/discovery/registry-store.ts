@@ -4,8 +4,8 @@
  */
 import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import type { Actor } from "../kit/index";
-import type { DiscoveryDatabase } from "./db/schema";
+import { type Actor, auditColumns } from "../kit/index";
+import type { DB as DiscoveryDatabase } from "../../migrations/discovery/schema.generated";
 import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
 
 export interface NewOverride {
@@ -137,9 +137,10 @@ export class RegistryStore {
       actor: row.actor,
       ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
       ...(row.trace_id ? { traceId: row.trace_id } : {}),
-      entity: row.entity,
+      // The audit log's check constraints allow only these (migrations/discovery).
+      entity: row.entity as AuditEntry["entity"],
       entityKey: row.entity_key,
-      action: row.action,
+      action: row.action as AuditEntry["action"],
       before: row.before,
       after: row.after,
     }));
@@ -152,13 +153,15 @@ async function readService(db: Kysely<DiscoveryDatabase> | Tx, name: string, opt
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const overrides = await db.selectFrom("overrides").selectAll().where("service", "=", name).where("expires_at", ">", new Date()).orderBy("created_at").execute();
+  // The JSON columns hold what the API validated on the way in, and check constraints hold their
+  // shape and the health values (migrations/discovery), so the generated types narrow safely here.
   return {
     name: row.name,
-    endpoints: row.endpoints,
+    endpoints: row.endpoints as ServiceDocument["endpoints"],
     version: row.version,
-    settings: row.settings,
-    ...(row.settings_schema ? { settingsSchema: row.settings_schema } : {}),
-    health: { status: row.health, ...(row.health_checked_at ? { checkedAt: row.health_checked_at.toISOString() } : {}) },
+    settings: row.settings as ServiceDocument["settings"],
+    ...(row.settings_schema ? { settingsSchema: row.settings_schema as ServiceDocument["settings"] } : {}),
+    health: { status: row.health as ServiceDocument["health"]["status"], ...(row.health_checked_at ? { checkedAt: row.health_checked_at.toISOString() } : {}) },
     revision: Number(row.revision),
     updatedAt: row.updated_at.toISOString(),
     updatedBy: row.updated_by,
@@ -184,15 +187,6 @@ async function bumpRevision(tx: Tx, name: string): Promise<void> {
 async function audit(tx: Tx, by: Actor, entity: "service" | "override", key: string, action: "create" | "update" | "delete" | "health", before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
-    .values({
-      actor: by.actor,
-      invocation_id: by.invocationId ?? null,
-      trace_id: by.traceId ?? null,
-      entity,
-      entity_key: key,
-      action,
-      before: before === null || before === undefined ? null : JSON.stringify(before),
-      after: after === null || after === undefined ? null : JSON.stringify(after),
-    })
+    .values({ ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
 }

@@ -6,7 +6,7 @@
  */
 import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import { type Actor, HttpProblem } from "../kit/index";
+import { type Actor, HttpProblem, auditColumns } from "../kit/index";
 import type { FlagChange } from "./change-feed";
 import type { DB as FlagsDatabase, Flags, Segments } from "../../migrations/flags/schema.generated";
 import type { FlagDefinition, FlagDocument, FlagSet, SegmentDefinition, SegmentDocument } from "./model/definition";
@@ -271,17 +271,7 @@ async function replaceReferences(tx: Transaction<FlagsDatabase>, key: string, de
 async function audit(tx: Transaction<FlagsDatabase>, version: number, by: Actor, entity: Entity, key: string, action: Action, before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
-    .values({
-      version,
-      actor: by.actor,
-      invocation_id: by.invocationId ?? null,
-      trace_id: by.traceId ?? null,
-      entity,
-      entity_key: key,
-      action,
-      before: before === null ? null : JSON.stringify(before),
-      after: after === null ? null : JSON.stringify(after),
-    })
+    .values({ version, ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
 }
 

@@ -1,7 +1,8 @@
 /**
  * The health service: probes Postgres, Redis, Kafka and every service registered in discovery on
  * an interval, and serves the latest round as application/health+json (/v1/health), Prometheus
- * gauges for alerting (/metrics) and an HTML status page (/status). Its own /readyz does not
+ * gauges for alerting (/metrics) and an HTML status page (/status); each registered service's
+ * status goes back to discovery after every round (health-reports.ts). Its own /readyz does not
  * depend on what it probes: it must stay up to report that they are down.
  */
 import { Gauge } from "prom-client";
@@ -11,6 +12,7 @@ import { kafkaCheck, postgresCheck, redisCheck } from "../kit/health/dependency-
 import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, healthDocumentSchema, runChecks } from "../kit/index";
 import { DiscoveryClient } from "../discovery/sdk/index";
 import type { HealthConfig } from "./config";
+import { createHealthReporter, serviceStatuses } from "./health-reports";
 import { endpointChecks } from "./service-checks";
 import { renderStatusPage } from "./status-page";
 
@@ -37,6 +39,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   }
   const discovery = config.DISCOVERY_URL && config.REDIS_URL ? new DiscoveryClient({ url: config.DISCOVERY_URL, redisUrl: config.REDIS_URL, redisTlsCaFile: config.REDIS_TLS_CA_FILE, timeoutMs, logger }) : undefined;
   if (discovery) kit.onShutdown(() => discovery.close());
+  const reportHealth = discovery && config.DISCOVERY_URL ? createHealthReporter(kit, config.DISCOVERY_URL, timeoutMs) : undefined;
 
   const registry = kit.metrics.registry;
   const up = new Gauge({ name: "armature_health_check_up", help: "1 when the check passes or warns, 0 when it fails.", labelNames: ["check", "component"] as const, registers: [registry] });
@@ -72,6 +75,9 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     overall.set(STATUS_VALUE[document.status]);
     latest = document;
     probedAt = new Date().toISOString();
+    // The round ends once discovery has its statuses (each call bounded by the timeout and breaker),
+    // so rounds never overlap; the pages already serve this round meanwhile.
+    await reportHealth?.(serviceStatuses(document, services)).catch((error: unknown) => logger.warn({ err: error }, "reporting health to discovery failed"));
     return document;
   }
 

@@ -28,3 +28,12 @@ export function requireActor(reply: FastifyReply): Actor | undefined {
   const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
   return { actor, invocationId: context.invocationId, traceId: context.traceId };
 }
+
+/**
+ * The columns every audit log shares (migrations/discovery, migrations/flags): who, in which
+ * invocation and trace, and the value before and after as jsonb text (null when there is none).
+ */
+export function auditColumns(by: Actor, before: unknown, after: unknown) {
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  return { actor: by.actor, invocation_id: by.invocationId ?? null, trace_id: by.traceId ?? null, before: json(before), after: json(after) };
+}

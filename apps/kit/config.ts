@@ -1,8 +1,10 @@
 /**
  * Config from the environment, validated by zod. A bad value stops the process before it listens,
- * with one line per problem naming the variable, the value found and what is expected.
+ * with one line per problem naming the variable, the value found, what is expected and how to fix
+ * it (wording: config-problems.ts).
  */
 import { z } from "zod";
+import { type ConfigProblem, configProblem } from "./config-problems";
 import { redisTlsCaFile } from "./redis-tls";
 
 /** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
@@ -28,11 +30,7 @@ export const kitConfigSchema = z.object({
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 
-export interface ConfigProblem {
-  readonly variable: string;
-  readonly found: string;
-  readonly expected: string;
-}
+export type { ConfigProblem };
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
@@ -41,19 +39,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Secrets are never echoed back in errors. */
-const SECRET_NAME = /(PASSWORD|SECRET|TOKEN|KEY|URL)$/;
-
 export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   // Empty variables count as unset, as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const result = schema.safeParse(present);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue): ConfigProblem => {
-    const variable = issue.path.map(String).join(".") || "(environment)";
-    const raw = present[variable];
-    const found = raw === undefined ? "nothing (unset)" : SECRET_NAME.test(variable) ? "a value (not shown)" : JSON.stringify(raw);
-    return { variable, found, expected: issue.message };
-  });
-  throw new ConfigError(problems);
+  throw new ConfigError(result.error.issues.map((issue) => configProblem(issue, schema, present)));
 }

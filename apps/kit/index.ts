@@ -1,5 +1,5 @@
 /** The Armature app kit: everything an app needs from the platform. See README.md. */
-export { type Actor, requireActor } from "./audit-actor";
+export { type Actor, auditColumns, requireActor } from "./audit-actor";
 export { type KitConfig, ConfigError, kitConfigSchema, parseConfig } from "./config";
 export { HEALTH_CONTENT_TYPE, type CheckResult, type HealthDocument, type HealthStatus, healthDocumentSchema, worstStatus } from "./health/health-document";
 export { type HealthCheck, runCheck, runChecks } from "./health/health-check";

@@ -2,6 +2,7 @@
 import { Writable } from "node:stream";
 import pretty from "pino-pretty";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { ConfigError, parseConfig, kitConfigSchema, createService, CONTEXT_HEADER, type Service } from "./index";
 import { createLogger } from "./logger";
 import { captureLogs, logLineProblems } from "./testing/log-capture";
@@ -120,30 +121,58 @@ describe("per-invocation log level", () => {
 });
 
 describe("config from the environment", () => {
-  it("names each bad variable, the value found and what is expected", () => {
-    let error: unknown;
+  const problemsOf = (schema: z.ZodObject, env: NodeJS.ProcessEnv): { message: string; lines: Record<string, string> } => {
     try {
-      parseConfig(kitConfigSchema, { PORT: "eighty", LOG_FORMAT: "xml", SHUTDOWN_TIMEOUT_MS: "60000" });
-    } catch (caught) {
-      error = caught;
+      parseConfig(schema, env);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      return { message: (error as Error).message, lines: Object.fromEntries(problems.map((p) => [p.variable, `found ${p.found}; expected ${p.expected}`])) };
     }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
-    expect(problems.map((problem) => problem.variable).sort()).toEqual(["LOG_FORMAT", "PORT", "SHUTDOWN_TIMEOUT_MS"]);
-    expect((error as Error).message).toContain('PORT: found "eighty"');
-    expect((error as Error).message).toMatch(/LOG_FORMAT: found "xml"; expected .*json.*plain/);
+    throw new Error("the config was accepted");
+  };
+  const appSchema = kitConfigSchema.extend({
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").describe("a postgres:// URL"),
+    QUEUE_NAME: z.string(),
+    API_TOKEN: z.string().regex(/^tok_[a-z0-9]{20}$/),
+  });
+  const validApp = { DATABASE_URL: "postgres://db/app", QUEUE_NAME: "jobs", API_TOKEN: `tok_${"a".repeat(20)}` };
+
+  it("names each bad variable, the value found and what is expected, one line each", () => {
+    const { message, lines } = problemsOf(kitConfigSchema, { PORT: "eighty", LOG_FORMAT: "xml", SHUTDOWN_TIMEOUT_MS: "60000" });
+    expect(Object.keys(lines).sort()).toEqual(["LOG_FORMAT", "PORT", "SHUTDOWN_TIMEOUT_MS"]);
+    expect(message.split("\n")).toContain('  PORT: found "eighty"; expected an integer from 0 to 65535 (set PORT=8080, or unset it for that default)');
+    // zod's own messages ("Invalid input: expected number, received NaN") never reach the user.
+    expect(message).not.toMatch(/Invalid|received|Too (big|small)/);
   });
 
-  it("never echoes a secret-looking value", () => {
-    const schema = kitConfigSchema.extend(fixtureConfig.shape);
-    let message = "";
-    try {
-      parseConfig(schema, { DOWNSTREAM_URL: "hunter2" });
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toMatch(/DOWNSTREAM_URL: found a value \(not shown\)/);
-    expect(message).not.toContain("hunter2");
+  it.each([
+    ["a wrong type: which type, with the variable's range", "BODY_LIMIT_BYTES", "1.5", "an integer from 1024 to 67108864 (set BODY_LIMIT_BYTES=1048576, or unset it for that default)"],
+    ["out of range: the allowed range, and the default to fall back on", "SHUTDOWN_TIMEOUT_MS", "60000", "an integer from 1000 to 28000 (set SHUTDOWN_TIMEOUT_MS=20000, or unset it for that default)"],
+    ["out of range, below", "HEALTH_CHECK_TIMEOUT_MS", "5", "an integer from 50 to 10000 (set HEALTH_CHECK_TIMEOUT_MS=1000, or unset it for that default)"],
+    ["not an allowed value: lists them", "LOG_LEVEL", "verbose", "one of trace, debug, info, warn, error, fatal (set LOG_LEVEL=info, or unset it for that default)"],
+    ["a bad format: which format, and that an optional variable can be unset", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otel-collector/v1/traces", "an absolute URL, e.g. https://host:port/path (correct OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or unset it)"],
+  ])("%s", (_, variable, value, expected) => {
+    expect(problemsOf(kitConfigSchema, { [variable]: value }).lines).toEqual({ [variable]: `found ${JSON.stringify(value)}; expected ${expected}` });
+  });
+
+  it("a missing required variable: its description (or its type) and to set it", () => {
+    const { lines } = problemsOf(appSchema, { API_TOKEN: validApp.API_TOKEN });
+    expect(lines).toEqual({
+      DATABASE_URL: "found nothing (unset); expected a postgres:// URL (set DATABASE_URL)",
+      QUEUE_NAME: "found nothing (unset); expected a string (set QUEUE_NAME)",
+    });
+    // An empty variable counts as unset, as in `QUEUE_NAME= cmd`.
+    expect(problemsOf(appSchema, { ...validApp, QUEUE_NAME: "" }).lines["QUEUE_NAME"]).toBe("found nothing (unset); expected a string (set QUEUE_NAME)");
+  });
+
+  it("never echoes a secret-looking value, whatever is wrong with it", () => {
+    const url = problemsOf(kitConfigSchema.extend(fixtureConfig.shape), { DOWNSTREAM_URL: "hunter2" });
+    expect(url.lines["DOWNSTREAM_URL"]).toBe("found a value (not shown); expected an absolute URL, e.g. https://host:port/path (correct DOWNSTREAM_URL, or unset it)");
+    expect(url.message).not.toContain("hunter2");
+    const token = problemsOf(appSchema, { ...validApp, API_TOKEN: "hunter2-not-a-token" });
+    expect(token.lines).toEqual({ API_TOKEN: "found a value (not shown); expected a value matching /^tok_[a-z0-9]{20}$/ (correct API_TOKEN)" });
+    expect(token.message).not.toContain("hunter2");
   });
 
   it("applies the platform defaults: port 8080 and JSON logs", () => {

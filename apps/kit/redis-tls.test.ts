@@ -31,9 +31,9 @@ describe("REDIS_TLS_CA_FILE", () => {
   });
 
   it.each([
-    ["a file that does not exist", path.join(dir, "missing.crt"), /^a readable PEM file of CA certificates \(cannot read it: ENOENT\)$/],
-    ["a directory", dir, /^a readable PEM file of CA certificates \(cannot read it: EISDIR\)$/],
-    ["a file without a PEM certificate", notPem, /^a readable PEM file of CA certificates \(it holds no PEM certificate\)$/],
+    ["a file that does not exist", path.join(dir, "missing.crt"), /^a readable PEM file of CA certificates \(cannot read it: ENOENT\) \(correct REDIS_TLS_CA_FILE, or unset it\)$/],
+    ["a directory", dir, /^a readable PEM file of CA certificates \(cannot read it: EISDIR\) \(correct REDIS_TLS_CA_FILE, or unset it\)$/],
+    ["a file without a PEM certificate", notPem, /^a readable PEM file of CA certificates \(it holds no PEM certificate\) \(correct REDIS_TLS_CA_FILE, or unset it\)$/],
   ])("refuses %s, naming the variable and the path", (_, file, expected) => {
     const [problem, ...others] = problemsOf({ REDIS_TLS_CA_FILE: file });
     expect(others).toEqual([]);

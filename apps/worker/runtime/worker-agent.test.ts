@@ -14,8 +14,8 @@ describe("starting a worker agent", () => {
     const error = await start({ DATABASE_URL: "mysql://secret@db/x", WORKER_CONCURRENCY: "0", WORKER_LEASE_MS: "soon" }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain("DATABASE_URL: found a value (not shown); expected a postgres:// URL");
-    expect((error as Error).message).toContain('WORKER_CONCURRENCY: found "0"; expected Too small: expected number to be >=1');
-    expect((error as Error).message).toContain('WORKER_LEASE_MS: found "soon"');
+    expect((error as Error).message).toContain('WORKER_CONCURRENCY: found "0"; expected an integer from 1 to 256 (set WORKER_CONCURRENCY=4, or unset it for that default)');
+    expect((error as Error).message).toContain('WORKER_LEASE_MS: found "soon"; expected an integer from 300 to 600000 (set WORKER_LEASE_MS=15000, or unset it for that default)');
     expect((error as Error).message).not.toContain("secret");
   });
 
