@@ -12,7 +12,7 @@ import { type Exposure, exposureSubject } from "./model/exposure";
 export type ExposurePublisher = (exposures: readonly Exposure[]) => Promise<void>;
 
 export function kafkaExposurePublisher(kit: ServiceKit<KitConfig>, brokers: readonly string[], topic: string): ExposurePublisher {
-  const producer: Producer = createKafka(brokers, { clientId: "flags", timeoutMs: kit.config.HEALTH_CHECK_TIMEOUT_MS, logger: kit.logger }).producer({ allowAutoTopicCreation: false });
+  const producer: Producer = createKafka(brokers, { clientId: "flags", timeoutMs: kit.config.HEALTH_CHECK_TIMEOUT_MS, logger: kit.logger, auth: kit.config.KAFKA_AUTH }).producer({ allowAutoTopicCreation: false });
   const guard = kit.guard({ name: "kafka", timeoutMs: 5000, failureThreshold: 3, halfOpenAfterMs: 5000 });
   let connected: Promise<void> | undefined;
   kit.onShutdown(() => producer.disconnect());

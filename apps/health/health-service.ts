@@ -33,7 +33,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     kit.onShutdown(() => redis.quit().catch(() => redis.disconnect()));
   }
   if (config.KAFKA_BROKERS) {
-    const admin = createKafka(config.KAFKA_BROKERS.split(","), { clientId: "health", timeoutMs, logger }).admin();
+    const admin = createKafka(config.KAFKA_BROKERS.split(","), { clientId: "health", timeoutMs, logger, auth: config.KAFKA_AUTH }).admin();
     platformChecks.push(kafkaCheck(admin, timeoutMs));
     kit.onShutdown(() => admin.disconnect());
   }

@@ -27,6 +27,8 @@ export const kitConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   /** PEM file of the CA(s) of the Redis server's certificate (rediss:// URLs), e.g. Memorystore's server CA. */
   REDIS_TLS_CA_FILE: redisTlsCaFile.optional(),
+  /** "none": a plaintext broker (local, tests). "google": Managed Kafka over TLS with the pod's Workload Identity token. */
+  KAFKA_AUTH: z.enum(["none", "google"]).default("none"),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 

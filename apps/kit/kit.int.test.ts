@@ -81,6 +81,26 @@ describe("health endpoints against real dependencies", () => {
   });
 });
 
+describe("KAFKA_AUTH", () => {
+  it("google speaks TLS + SASL to the brokers: the local plaintext broker refuses it, and the Kafka check says so", async () => {
+    const logs = captureLogs();
+    const service = await createService({
+      name: "fixture",
+      config: fixtureConfig,
+      setup: setupFixture,
+      env: { KAFKA_BROKERS: kafkaBrokers().join(","), KAFKA_AUTH: "google", HEALTH_CHECK_TIMEOUT_MS: "1000" },
+      logDestination: logs.destination,
+    });
+    try {
+      const ready = await service.app.inject({ method: "GET", url: "/readyz" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().checks["kafka:responseTime"][0]).toMatchObject({ status: "fail", output: expect.any(String) });
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
+
 describe("invocation context across two services", () => {
   const spans = new InMemorySpanExporter();
   const frontLogs = captureLogs();

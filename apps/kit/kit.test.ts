@@ -151,6 +151,7 @@ describe("config from the environment", () => {
     ["out of range: the allowed range, and the default to fall back on", "SHUTDOWN_TIMEOUT_MS", "60000", "an integer from 1000 to 28000 (set SHUTDOWN_TIMEOUT_MS=20000, or unset it for that default)"],
     ["out of range, below", "HEALTH_CHECK_TIMEOUT_MS", "5", "an integer from 50 to 10000 (set HEALTH_CHECK_TIMEOUT_MS=1000, or unset it for that default)"],
     ["not an allowed value: lists them", "LOG_LEVEL", "verbose", "one of trace, debug, info, warn, error, fatal (set LOG_LEVEL=info, or unset it for that default)"],
+    ["not an allowed value: Kafka authentication", "KAFKA_AUTH", "sasl", "one of none, google (set KAFKA_AUTH=none, or unset it for that default)"],
     ["a bad format: which format, and that an optional variable can be unset", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otel-collector/v1/traces", "an absolute URL, e.g. https://host:port/path (correct OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or unset it)"],
   ])("%s", (_, variable, value, expected) => {
     expect(problemsOf(kitConfigSchema, { [variable]: value }).lines).toEqual({ [variable]: `found ${JSON.stringify(value)}; expected ${expected}` });
@@ -176,7 +177,7 @@ describe("config from the environment", () => {
   });
 
   it("applies the platform defaults: port 8080 and JSON logs", () => {
-    expect(parseConfig(kitConfigSchema, {})).toMatchObject({ PORT: 8080, LOG_FORMAT: "json", HOST: "0.0.0.0" });
+    expect(parseConfig(kitConfigSchema, {})).toMatchObject({ PORT: 8080, LOG_FORMAT: "json", HOST: "0.0.0.0", KAFKA_AUTH: "none" });
   });
 });
 

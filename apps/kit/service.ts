@@ -228,7 +228,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       return redis;
     },
     kafka(brokers, opts = {}) {
-      const admin = createKafka(brokers, { clientId: options.name, timeoutMs, logger }).admin();
+      const admin = createKafka(brokers, { clientId: options.name, timeoutMs, logger, auth: config.KAFKA_AUTH }).admin();
       health.checks.push(kafkaCheck(admin, timeoutMs, opts.name));
       closers.push(() => admin.disconnect());
       return admin;
