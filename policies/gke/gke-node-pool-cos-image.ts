@@ -1,5 +1,5 @@
 /** Container-Optimized OS: a minimal, hardened, automatically patched node image. */
-import { text } from "../lib/values";
+import { shown, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_NODE_POOL } from "../resource-types";
 import { cisGke } from "../sources";
@@ -15,6 +15,6 @@ export const gkeNodePoolCosImage = resourcePolicy<NodePoolInputs>({
   appliesTo: [GKE_NODE_POOL],
   validate: (pool, _args, report) => {
     const image = pool.nodeConfig?.imageType;
-    if (image !== undefined && !/^cos_containerd$/i.test(text(image) ?? "")) report(`Nodes do not run Container-Optimized OS: nodeConfig.imageType is ${String(image)}.`);
+    if (image !== undefined && !/^cos_containerd$/i.test(text(image) ?? "")) report(`Nodes do not run Container-Optimized OS: nodeConfig.imageType is ${shown(image)}.`);
   },
 });

@@ -1,4 +1,5 @@
 /** Pods see the GKE metadata server (Workload Identity), never the node's own credentials. */
+import { shown } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_NODE_POOL } from "../resource-types";
 import { cisGke } from "../sources";
@@ -14,6 +15,6 @@ export const gkeNodePoolMetadataServer = resourcePolicy<NodePoolInputs>({
   appliesTo: [GKE_NODE_POOL],
   validate: (pool, _args, report) => {
     const mode = pool.nodeConfig?.workloadMetadataConfig?.mode;
-    if (mode !== undefined && mode !== "GKE_METADATA") report(`Pods can read the node's metadata and credentials: workloadMetadataConfig.mode is ${String(mode)}.`);
+    if (mode !== undefined && mode !== "GKE_METADATA") report(`Pods can read the node's metadata and credentials: workloadMetadataConfig.mode is ${shown(mode)}.`);
   },
 });

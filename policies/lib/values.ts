@@ -101,3 +101,13 @@ export function valueAt(container: unknown, path: readonly (string | number)[]):
   const read = readPath(container, path);
   return read.known ? read.value : undefined;
 }
+
+/** A value for a message, whatever it is: strings as they are, anything else as JSON, never a crash. */
+export function shown(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return `a ${typeof value} that cannot be printed`;
+  }
+}
