@@ -10,11 +10,13 @@ import { DEFAULT_WEBHOOK_PORTS, GkeCluster } from "../components/gke-cluster/gke
 import type { NodePoolSpec } from "../components/gke-cluster/node-pool";
 import { KafkaCluster } from "../components/kafka/kafka";
 import { Network, type SubnetSpec } from "../components/network/network";
+import { PLATFORM_NAMESPACE } from "../components/platform-apps/platform-apps";
 import { KEDA_CONTROL_PLANE_PORTS } from "../components/platform-apps/worker-queue-scaling";
 import { PostgresInstance } from "../components/postgres/postgres";
 import type { PostgresDatabase } from "../components/postgres/postgres-database";
 import { Redis } from "../components/redis/redis";
 import { Vault } from "../components/vault/vault";
+import { VAULT_INJECTOR_PORT } from "../components/vault/vault-network-policies";
 import { WorkerCluster, type WorkerClusterArgs } from "../components/worker-cluster/worker-cluster";
 import type { StackConfig } from "./config/parse";
 import type { NodePoolConfig } from "./config/schema";
@@ -53,6 +55,8 @@ export function composeInfrastructure(
   const separateWorkers = clusters.workers.placement === "separate-cluster";
   // KEDA scales the worker agents from the cluster they run in; its control plane must reach it.
   const workerHostPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, ...KEDA_CONTROL_PLANE_PORTS])];
+  // Vault's agent injector is a webhook too, on the services cluster.
+  const servicesWebhookPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, String(VAULT_INJECTOR_PORT), ...(separateWorkers ? [] : KEDA_CONTROL_PLANE_PORTS)])];
 
   const identities = createPlatformIdentities(namePrefix, { provider: gcpProvider, dependsOn: [...apis] });
 
@@ -81,7 +85,7 @@ export function composeInfrastructure(
     servicesRangeName: servicesSubnet.servicesRangeName,
     masterCidr: ranges.servicesMaster,
     masterAuthorizedNetworks,
-    ...(separateWorkers ? {} : { controlPlaneWebhookPorts: workerHostPorts }),
+    controlPlaneWebhookPorts: servicesWebhookPorts,
     releaseChannel: clusters.services.releaseChannel,
     nodePools: [pool("on-demand", clusters.services.onDemandPool, false), pool("spot", clusters.services.spotPool, true)],
     deletionProtection: config.deletionProtection,
@@ -170,6 +174,8 @@ export function composeInfrastructure(
     workloadPool: services.workloadPool,
     chartVersion: config.vault.chartVersion,
     replicas: config.vault.replicas,
+    controlPlaneCidr: ranges.servicesMaster,
+    clientNamespaces: [PLATFORM_NAMESPACE],
     deletionProtection: config.deletionProtection,
     labels,
   }, opts);

@@ -40,7 +40,7 @@ describe("Google APIs inside the VPC", () => {
     const route = parseCidr(inputs(dev.one("gcp:compute/route:Route", "platform-private-googleapis")).destRange as string)!;
     const googleApiBlocks = egressCidrs("allow-google-apis").filter((cidr) => cidr.startsWith("199.36."));
     const namespaces = policies().filter((policy) => policy.name === "allow-google-apis").map((policy) => policy.namespace).sort();
-    expect(namespaces).toEqual(["platform", "tenant-acme", "tenant-globex", "workers"]);
+    expect(namespaces).toEqual(["platform", "tenant-acme", "tenant-globex", "vault", "workers"]);
     expect(googleApiBlocks).toEqual(namespaces.map(() => route.text));
     for (const address of inputs(record("private.googleapis.com.")).rrdatas as string[]) expect(cidrContains(route, parseCidr(`${address}/32`)!), address).toBe(true);
   });
@@ -93,13 +93,33 @@ describe("the platform hostnames", () => {
 });
 
 describe("namespace fences", () => {
-  it("deny all ingress and egress in every namespace but Vault's, before any allow", () => {
+  it("deny all ingress and egress in every namespace, before any allow", () => {
     const namespaces = dev.ofType("kubernetes:core/v1:Namespace").map((namespace) => inputs(namespace).metadata.name as string).sort();
     const fenced = policies().filter((policy) => policy.name === "default-deny");
     for (const policy of fenced) expect(policy.spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
-    // Vault's chart manages its own pods; fencing it (Raft, the API server, KMS) is a follow-up.
-    expect(namespaces.filter((namespace) => !fenced.some((policy) => policy.namespace === namespace))).toEqual(["vault"]);
+    expect(namespaces).toContain("vault");
+    expect(namespaces.filter((namespace) => !fenced.some((policy) => policy.namespace === namespace))).toEqual([]);
     expect(policies().filter((policy) => policy.namespace === "gateway").map((policy) => policy.name)).toEqual(["default-deny"]);
+  });
+
+  it("let exactly Vault's clients reach it: what the platform and tenants may send to Vault, Vault's fence lets in", () => {
+    const spec = (namespace: string, name: string) => policies().find((policy) => policy.namespace === namespace && policy.name === name)!.spec;
+    const vaultIngress = spec("vault", "allow-clients").ingress as { from: { namespaceSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[];
+    expect(vaultIngress).toHaveLength(1);
+    expect(vaultIngress[0]!.ports).toEqual([{ protocol: "TCP", port: 8200 }]);
+    const admitted = vaultIngress[0]!.from.map((peer) => peer.namespaceSelector.matchLabels);
+    expect(admitted).toContainEqual({ "kubernetes.io/metadata.name": "platform" });
+    expect(admitted).toContainEqual({ "armature.dev/tenant-namespace": "true" });
+    for (const client of ["platform", "tenant-acme", "tenant-globex"]) {
+      const egress = (spec(client, "allow-data-services").egress as { to: { namespaceSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[])
+        .filter((rule) => rule.to.some((peer) => peer.namespaceSelector?.matchLabels["kubernetes.io/metadata.name"] === "vault"));
+      expect(egress.flatMap((rule) => rule.ports.map((port) => port.port)), client).toEqual([8200]);
+    }
+    // The agent injector's webhook: the fence and the services cluster's firewall open the same port to the control plane.
+    const master = inputs(dev.one("gcp:container/cluster:Cluster", "services")).privateClusterConfig.masterIpv4CidrBlock as string;
+    expect(spec("vault", "allow-control-plane").ingress).toEqual([{ from: [{ ipBlock: { cidr: master } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+    const webhookRules = dev.ofType("gcp:compute/firewall:Firewall").map(inputs).filter((rule) => (rule.sourceRanges as string[] | undefined)?.includes(master));
+    expect(webhookRules.flatMap((rule) => (rule.allows as { ports?: string[] }[]).flatMap((allow) => allow.ports ?? []))).toContain("8080");
   });
 
   it("give the platform and workers namespaces the same building blocks as tenants, and only what they need", () => {

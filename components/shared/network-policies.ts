@@ -93,6 +93,19 @@ export function allowGateway(paths: GatewayPaths): NetworkPolicySpec {
   };
 }
 
+/**
+ * A private control plane's traffic with the namespace's pods: the API server calls their webhooks
+ * (ingress on `webhookPorts`, which the cluster's firewall must also open), and the pods call the API
+ * server at its private endpoint (egress on 443: Dataplane V2 applies policy after the kubernetes
+ * Service's address is translated to the endpoint's).
+ */
+export const allowControlPlane = (controlPlaneCidr: string, webhookPorts: readonly number[]): NetworkPolicySpec => ({
+  podSelector: everyPod,
+  policyTypes: [...(webhookPorts.length ? ["Ingress"] : []), "Egress"],
+  ...(webhookPorts.length ? { ingress: [{ from: [ipPeer(controlPlaneCidr)], ports: tcp(...webhookPorts) }] } : {}),
+  egress: [{ to: [ipPeer(controlPlaneCidr)], ports: tcp(443) }],
+});
+
 /** Where the shared data services answer, for egress rules. */
 export interface DataServiceEndpoints {
   /** The Postgres instance's private address: 5432, and 3307 for the Cloud SQL connectors (IAM auth). */

@@ -4,6 +4,7 @@
  * in here: the TLS key comes from a Kubernetes Secret, and KMS access from Workload Identity.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { VAULT_INJECTOR_PORT } from "./vault-network-policies";
 
 export interface VaultValuesInput {
   readonly releaseName: string;
@@ -59,7 +60,7 @@ service_registration "kubernetes" {}
 export function vaultValues(input: VaultValuesInput): Record<string, pulumi.Input<unknown>> {
   return {
     global: { enabled: true, tlsDisable: false },
-    injector: { enabled: input.injector, replicas: 2 },
+    injector: { enabled: input.injector, replicas: 2, port: VAULT_INJECTOR_PORT },
     ui: { enabled: true, serviceType: "ClusterIP" },
     server: {
       serviceAccount: {

@@ -21,6 +21,8 @@ const args = (overrides: Partial<VaultArgs> = {}): VaultArgs => ({
   workloadPool: "my-project.svc.id.goog",
   chartVersion: "0.31.0",
   labels: { team: "platform" },
+  controlPlaneCidr: "172.16.0.0/28",
+  clientNamespaces: ["platform"],
   ...overrides,
 });
 
@@ -97,6 +99,37 @@ describe("Vault", () => {
     }
   });
 
+  it("fences its namespace: default deny, then clients on 8200, peers inside, Google APIs, and the control plane both ways", async () => {
+    new Vault("fenced", args());
+    await mocks.settle();
+    const policies: Values = Object.fromEntries(
+      mocks.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((policy) => policy.name.startsWith("fenced-")).map((policy) => [policy.inputs.metadata.name as string, policy.inputs]),
+    );
+    expect(Object.keys(policies).sort()).toEqual(["allow-clients", "allow-control-plane", "allow-dns", "allow-google-apis", "allow-same-namespace", "default-deny"]);
+    for (const policy of Object.values(policies)) expect(policy.metadata.namespace).toBe("vault");
+    expect(policies["default-deny"].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
+    expect(policies["allow-clients"].spec.ingress).toEqual([{
+      from: [
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "platform" } } },
+        { namespaceSelector: { matchLabels: { "armature.dev/tenant-namespace": "true" } } },
+      ],
+      ports: [{ protocol: "TCP", port: 8200 }],
+    }]);
+    expect(policies["allow-clients"].spec.egress).toBeUndefined();
+    const controlPlane = policies["allow-control-plane"].spec;
+    expect(controlPlane.ingress).toEqual([{ from: [{ ipBlock: { cidr: "172.16.0.0/28" } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+    expect(controlPlane.egress).toEqual([{ to: [{ ipBlock: { cidr: "172.16.0.0/28" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+    expect((await valuesOf("fenced")).injector.port).toBe(8080); // the port the fence and the firewall open
+  });
+
+  it("opens no webhook port to the control plane without the injector", async () => {
+    new Vault("no-injector", args({ injector: false }));
+    await mocks.settle();
+    const controlPlane = mocks.named("kubernetes:networking.k8s.io/v1:NetworkPolicy", "no-injector-allow-control-plane").inputs.spec;
+    expect(controlPlane.policyTypes).toEqual(["Egress"]);
+    expect(controlPlane.ingress).toBeUndefined();
+  });
+
   it("honours overrides", async () => {
     new Vault("five", args({ replicas: 5, injector: false, dataStorageSize: "50Gi", keyRotationPeriod: "2592000s" }));
     const values = await valuesOf("five");
@@ -112,5 +145,7 @@ describe("Vault", () => {
     expect(() => new Vault("single", args({ replicas: 1 }))).toThrow(/Args\.replicas: 1 is not 3, 5 or 7/);
     expect(() => new Vault("unpinned", args({ chartVersion: "latest" }))).toThrow(/Args\.chartVersion: "latest" is not a pinned chart version/);
     expect(() => new Vault("certs", args({ certificateValidityHours: 50 * 8760 }))).toThrow(/Args\.certificateValidityHours: .* not between/);
+    expect(() => new Vault("cidr", args({ controlPlaneCidr: "172.16.0.0/24" }))).toThrow(/Args\.controlPlaneCidr: "172\.16\.0\.0\/24" is not a \/28 CIDR block\. Fix: give the services cluster's masterCidr/);
+    expect(() => new Vault("clients", args({ clientNamespaces: ["Platform"] }))).toThrow(/Args\.clientNamespaces\[0\]: "Platform" is not a Kubernetes namespace name/);
   });
 });

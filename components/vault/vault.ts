@@ -9,8 +9,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
+import { parseCidr } from "../shared/cidr";
 import { serviceAccountId } from "../shared/naming";
+import { createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
+import { vaultNamespacePolicies } from "./vault-network-policies";
 import { createVaultTls } from "./vault-tls";
 import { AUDIT_LOG_PATH, vaultValues } from "./vault-values";
 
@@ -47,6 +50,10 @@ export interface VaultArgs {
   readonly injector?: boolean;
   /** Default true: the unseal key is `protect`ed (destroying it would make Vault's data unreadable). */
   readonly deletionProtection?: boolean;
+  /** The services cluster's control-plane range: the namespace fence lets the API server and Vault reach each other. */
+  readonly controlPlaneCidr: string;
+  /** Namespaces whose pods may call Vault, besides every tenant namespace (e.g. the platform's). */
+  readonly clientNamespaces: readonly string[];
 }
 
 /** What the unseal service account may do, on the unseal key only. */
@@ -122,6 +129,12 @@ export class Vault extends pulumi.ComponentResource {
       },
     }, k8sChild);
 
+    createNetworkPolicies(name, namespace.metadata.name, args.labels, vaultNamespacePolicies({
+      controlPlaneCidr: args.controlPlaneCidr,
+      clientNamespaces: args.clientNamespaces,
+      injector: args.injector ?? true,
+    }), k8sChild);
+
     const tlsMaterial = createVaultTls(name, {
       namespace: namespace.metadata.name,
       labels: args.labels,
@@ -173,6 +186,10 @@ function validate(name: string, args: VaultArgs): void {
     `${replicas} is not 3, 5 or 7`,
     "use an odd number of Raft voters from 3 to 7 (an even number adds no fault tolerance)",
   );
+  check(parseCidr(args.controlPlaneCidr)?.prefix === 28, "controlPlaneCidr", `${JSON.stringify(args.controlPlaneCidr)} is not a /28 CIDR block`, "give the services cluster's masterCidr, e.g. 172.16.0.0/28");
+  args.clientNamespaces.forEach((namespace, index) => {
+    check(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespace), `clientNamespaces[${index}]`, `${JSON.stringify(namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
+  });
   check(/^\d+\.\d+\.\d+$/.test(args.chartVersion), "chartVersion", `${JSON.stringify(args.chartVersion)} is not a pinned chart version`, "pin an exact version such as 0.31.0");
   check(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(args.namespace ?? "vault"), "namespace", `${JSON.stringify(args.namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
   check(/^\d+s$/.test(args.keyRotationPeriod ?? "7776000s") && Number.parseInt(args.keyRotationPeriod ?? "7776000s", 10) >= 86400, "keyRotationPeriod", `${JSON.stringify(args.keyRotationPeriod)} is not a duration of a day or more in seconds`, 'use e.g. "7776000s" (90 days)');
