@@ -19,7 +19,12 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     activeColour: config.apps.activeColour,
     labels,
     services: { provider: services.provider, workloadPool: services.workloadPool },
-    workers: { provider: workers.provider, workloadPool: workers.cluster.workloadPool, taints: [workers.taint, SPOT_TAINT] },
+    workers: {
+      provider: workers.provider,
+      workloadPool: workers.cluster.workloadPool,
+      taints: [workers.taint, SPOT_TAINT],
+      controlPlaneCidr: config.clusters.workers.placement === "separate-cluster" ? config.network.workersMaster! : config.network.servicesMaster,
+    },
     identities,
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),

@@ -23,7 +23,7 @@ const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
   activeColour: "blue",
   labels: { team: "platform", tenant: "platform", environment: "test" },
   services: { provider: services, workloadPool: "p.svc.id.goog" },
-  workers: { provider: workers, workloadPool: "p.svc.id.goog", taints: [] },
+  workers: { provider: workers, workloadPool: "p.svc.id.goog", taints: [], controlPlaneCidr: "172.16.0.16/28" },
   identities: Object.fromEntries(PLATFORM_APPS.map((app) => [app, { email: `${app}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${app}@p.iam.gserviceaccount.com` }])) as PlatformAppsArgs["identities"],
   databaseUrls: { discovery: pulumi.secret("postgres://discovery@10.30.0.3/discovery"), worker: pulumi.secret("postgres://worker@10.30.0.3/worker") },
   redisUrl: pulumi.secret("rediss://:auth@10.30.1.4:6378"),
@@ -116,7 +116,7 @@ describe("PlatformApps: the Gateway", () => {
 });
 
 describe("PlatformApps: namespace fences", () => {
-  it("deny by default in platform, gateway and workers (the latter through the workers' provider), then allow what each needs", async () => {
+  it("deny by default in platform, gateway, workers and keda (the last two through the workers' provider), then allow what each needs", async () => {
     new PlatformApps("fenced", args());
     await mocks.settle();
     const policies = partsOf("fenced", "kubernetes:networking.k8s.io/v1:NetworkPolicy");
@@ -124,7 +124,8 @@ describe("PlatformApps: namespace fences", () => {
     expect(names("gateway")).toEqual(["default-deny"]);
     expect(names("platform")).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-metrics-scrape", "allow-same-namespace", "allow-tenants", "default-deny"]);
     expect(names("workers")).toEqual(["allow-data-services", "allow-dns", "allow-gateway", "allow-google-apis", "allow-metrics-scrape", "default-deny"]);
-    for (const policy of policies) expect(policy.provider, policy.name).toMatch(policy.inputs.metadata.namespace === "workers" ? /::workers::/ : /::services::/);
+    expect(names("keda")).toEqual(["allow-control-plane", "allow-dns", "allow-same-namespace", "allow-worker-database", "default-deny"]);
+    for (const policy of policies) expect(policy.provider, policy.name).toMatch(["workers", "keda"].includes(policy.inputs.metadata.namespace) ? /::workers::/ : /::services::/);
 
     const spec = (namespace: string, name: string) => k8sObject("fenced", "kubernetes:networking.k8s.io/v1:NetworkPolicy", name, namespace).inputs.spec;
     expect(spec("platform", "allow-data-services").egress).toEqual([
@@ -189,6 +190,8 @@ describe("PlatformApps: worker agents", () => {
     ["a maximum below the minimum", { workerScaling: { minReplicas: 3, maxReplicas: 2 } }, /Args\.workerScaling\.maxReplicas: 2 is below minReplicas \(3\)/],
     ["no runs per agent", { workerScaling: { runsPerAgent: 0 } }, /Args\.workerScaling\.runsPerAgent: 0 is not from 1 to 256/],
     ["an unpinned KEDA chart", { workerScaling: { kedaChartVersion: "latest" } }, /Args\.workerScaling\.kedaChartVersion: "latest" is not a pinned chart version/],
+    ["a worker control plane that is not a /28", { workers: { ...args().workers, controlPlaneCidr: "172.16.0.0/24" } }, /Args\.workers\.controlPlaneCidr: "172\.16\.0\.0\/24" is not a \/28 CIDR block\. Fix: give the worker cluster's masterCidr/],
+    ["no Postgres address", { network: { ...args().network, dataServices: { ...args().network.dataServices, postgresAddress: undefined } } }, /Args\.network\.dataServices\.postgresAddress: missing\. Fix: pass the Postgres instance's private address/],
   ])("refuses %s, saying how to fix it", (_, overrides, message) => {
     const create = () => new PlatformApps(`refused-${Math.random().toString(36).slice(2, 8)}`, args(overrides));
     expect(create).toThrow(ComponentArgError);

@@ -15,7 +15,8 @@ beforeAll(async () => {
   provider = new k8s.Provider("workers-k8s", { kubeconfig: "{}" });
 });
 
-const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL" };
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL", kedaNetwork: { controlPlaneCidr: "172.16.0.16/28", postgresAddress: "10.30.0.3" } };
 
 describe("worker queue scaling", () => {
   it("scales the worker Deployment on the runs due or running: one agent per runsPerAgent, within min and max", async () => {
@@ -50,10 +51,25 @@ describe("worker queue scaling", () => {
     expect(() => new Model({ ...inputs, spec: { ...inputs.spec, minReplicaCount: "two" } }).validate()).toThrow(/minReplicaCount/);
   });
 
-  it("installs no KEDA when the cluster already runs it", async () => {
+  it("fences the namespace it installs KEDA into: default deny, the control plane both ways, the worker database", async () => {
+    await mocks.settle();
+    const policies = mocks.ofType(NETWORK_POLICY).filter((policy) => policy.name.startsWith("apps-worker-keda-"));
+    const spec = (name: string): Record<string, unknown> => policies.find((policy) => policy.inputs.metadata.name === name)!.inputs.spec as Record<string, unknown>;
+    expect(policies.map((policy) => policy.inputs.metadata.name as string).sort()).toEqual(["allow-control-plane", "allow-dns", "allow-same-namespace", "allow-worker-database", "default-deny"]);
+    for (const policy of policies) {
+      expect(policy.inputs.metadata.namespace).toBe("keda");
+      expect(policy.provider).toMatch(/workers-k8s/);
+    }
+    expect(spec("allow-control-plane").ingress).toEqual([{ from: [{ ipBlock: { cidr: "172.16.0.16/28" } }], ports: [{ protocol: "TCP", port: 6443 }, { protocol: "TCP", port: 9443 }] }]);
+    expect(spec("allow-control-plane").egress).toEqual([{ to: [{ ipBlock: { cidr: "172.16.0.16/28" } }], ports: [{ protocol: "TCP", port: 443 }] }]);
+    expect(spec("allow-worker-database").egress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.3/32" } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 3307 }] }]);
+  });
+
+  it("installs no KEDA, and fences nothing of someone else's, when the cluster already runs it", async () => {
     createWorkerQueueScaling("other-worker", { ...args, kedaChartVersion: false }, { provider });
     await mocks.settle();
     expect(mocks.named(SCALED_OBJECT, "other-worker-scaler").inputs.spec.maxReplicaCount).toBe(12);
     expect(mocks.ofType(RELEASE).map((release) => release.name)).toEqual(["apps-worker-keda"]);
+    expect(mocks.ofType(NETWORK_POLICY).filter((policy) => policy.name.startsWith("other-worker-"))).toEqual([]);
   });
 });

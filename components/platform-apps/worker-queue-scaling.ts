@@ -12,6 +12,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import * as fence from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 
 /** Runs an agent should pick up now: running, or waiting and due. Uses the runs_waiting / runs_leases indexes. */
@@ -35,6 +36,30 @@ export interface WorkerQueueScalingArgs {
   readonly connectionEnv: string;
   /** Install KEDA's chart at this version; false when the cluster already runs KEDA. */
   readonly kedaChartVersion: string | false;
+  /** Where KEDA's own namespace may reach, for its fence (only when this installs KEDA). */
+  readonly kedaNetwork: KedaNetwork;
+}
+
+export interface KedaNetwork {
+  /** The worker agents' cluster's control-plane range. */
+  readonly controlPlaneCidr: string;
+  /** The Postgres instance's private address: the scaler runs its backlog query there. */
+  readonly postgresAddress: pulumi.Input<string>;
+}
+
+/**
+ * KEDA's namespace fence: default deny; the operator, metrics server and webhooks talk inside the
+ * namespace; the control plane calls the metrics API and the webhooks, and KEDA calls the API
+ * server; the operator runs the backlog query on Postgres. Nothing else.
+ */
+export function kedaNamespacePolicies(network: KedaNetwork): Readonly<Record<string, fence.NetworkPolicySpec>> {
+  return {
+    "default-deny": fence.DEFAULT_DENY,
+    "allow-dns": fence.allowDns(),
+    "allow-same-namespace": fence.allowSameNamespace(),
+    "allow-control-plane": fence.allowControlPlane(network.controlPlaneCidr, KEDA_CONTROL_PLANE_PORTS.map(Number)),
+    "allow-worker-database": fence.allowDataServices({ postgresAddress: network.postgresAddress }),
+  };
 }
 
 export interface WorkerQueueScaling {
@@ -55,6 +80,8 @@ export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingA
         timeout: 600,
       }, opts)
     : undefined;
+  // The chart creates the namespace; the fence follows the release into it.
+  if (keda) fence.createNetworkPolicies(`${name}-keda`, KEDA_NAMESPACE, args.labels, kedaNamespacePolicies(args.kedaNetwork), { ...opts, dependsOn: [keda] });
 
   const scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {
     apiVersion: "keda.sh/v1alpha1",
