@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { sendProblem } from "./http-errors";
-import { currentContext } from "./invocation-scope";
+import { currentScope } from "./invocation-scope";
 
 export interface Actor {
   /** The actor's id, or "<id> for <onBehalfOf>" when impersonating. */
@@ -15,12 +15,15 @@ export interface Actor {
 
 /** The current invocation's actor; undefined after sending a 401 problem when there is none. */
 export function requireActor(reply: FastifyReply): Actor | undefined {
-  const context = currentContext();
+  const scope = currentScope();
+  const context = scope?.context;
   if (!context?.actor) {
     sendProblem(reply, {
       status: 401,
       code: "actor_required",
-      detail: "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
+      detail: scope?.callerAuthentication
+        ? "changes are audited: call with `Authorization: Bearer <token>`, a service-account token for this platform's audience (in a pod: the file CALLER_TOKEN_FILE names; for a person: `kubectl -n platform create token <account> --audience armature-platform`)"
+        : "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
       invocationId: context?.invocationId,
     });
     return undefined;

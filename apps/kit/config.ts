@@ -5,7 +5,16 @@
  */
 import { z } from "zod";
 import { type ConfigProblem, configProblem } from "./config-problems";
+import { DEFAULT_CALLER_AUDIENCE } from "./caller-authentication";
 import { redisTlsCaFile } from "./redis-tls";
+
+/** Issuer URLs: https, or http on the loopback interface (a test issuer). */
+const issuerList = z
+  .string()
+  .refine(
+    (value) => value.split(",").every((item) => /^https:\/\/[^\s,]+$/.test(item) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/[^\s,]*)?$/.test(item)),
+    "https issuer URLs, comma-separated, e.g. https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/c",
+  );
 
 /** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
 export const kitConfigSchema = z.object({
@@ -29,6 +38,12 @@ export const kitConfigSchema = z.object({
   REDIS_TLS_CA_FILE: redisTlsCaFile.optional(),
   /** "none": a plaintext broker (local, tests). "google": Managed Kafka over TLS with the pod's Workload Identity token. */
   KAFKA_AUTH: z.enum(["none", "google"]).default("none"),
+  /** Set: a change needs a verified caller (a bearer token from one of these OIDC issuers); the asserted actor is not trusted. */
+  CALLER_TOKEN_ISSUERS: issuerList.optional(),
+  /** The audience caller tokens must name. */
+  CALLER_TOKEN_AUDIENCE: z.string().min(1).max(256).default(DEFAULT_CALLER_AUDIENCE),
+  /** A token file (a projected service-account token) that kit.http() clients send as `Authorization: Bearer`. */
+  CALLER_TOKEN_FILE: z.string().startsWith("/", "an absolute path").optional(),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 

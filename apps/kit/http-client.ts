@@ -38,7 +38,11 @@ export class UpstreamError extends Error {
   }
 }
 
-export type HttpClientOptions = Omit<GuardOptions, "timeoutMs"> & { readonly timeoutMs?: number };
+export type HttpClientOptions = Omit<GuardOptions, "timeoutMs"> & {
+  readonly timeoutMs?: number;
+  /** The caller's token, sent as `Authorization: Bearer` (kit.http() passes CALLER_TOKEN_FILE's). */
+  readonly callerToken?: () => string | undefined;
+};
 
 /** The headers that carry the current invocation downstream (also for clients not built on fetch). */
 export function propagationHeaders(): Record<string, string> {
@@ -58,7 +62,8 @@ export function createHttpClient(options: HttpClientOptions, observe?: { logger?
       const call = (signal: AbortSignal) =>
         tracer.startActiveSpan(`${method} ${options.name}`, { kind: SpanKind.CLIENT, attributes: { "http.request.method": method, "url.full": String(url) } }, (span) =>
           endingSpan(span, async () => {
-            const headers: Record<string, string> = { accept: "application/json", ...propagationHeaders(), ...request.headers };
+            const token = options.callerToken?.();
+            const headers: Record<string, string> = { accept: "application/json", ...propagationHeaders(), ...(token ? { authorization: `Bearer ${token}` } : {}), ...request.headers };
             if (request.json !== undefined) headers["content-type"] = "application/json";
             const response = await fetch(url, { method, headers, body: request.json === undefined ? undefined : JSON.stringify(request.json), signal });
             span.setAttribute("http.response.status_code", response.status);

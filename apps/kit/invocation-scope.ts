@@ -14,6 +14,8 @@ export interface InvocationScope {
   readonly logger: Logger;
   /** The serving service's tracer, for tracepoints made during this invocation. */
   readonly tracer: Tracer;
+  /** True where the actor comes only from a verified caller token (CALLER_TOKEN_ISSUERS). */
+  readonly callerAuthentication?: boolean;
 }
 
 const SCOPE = createContextKey("armature.invocation-scope");

@@ -13,13 +13,15 @@ import type { Admin } from "kafkajs";
 import type pg from "pg";
 import type { DestinationStream, Logger } from "pino";
 import { z } from "zod";
+import { CallerAuthenticationError, createCallerVerifier, withVerifiedActor } from "./caller-authentication";
+import { callerTokenFromFile } from "./caller-token-file";
 import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
 import { createKafka, createPostgresPool, createRedis } from "./dependencies";
 import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
 import type { HealthCheck } from "./health/health-check";
 import { type HealthState, registerHealthRoutes } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
-import { installErrorHandlers, sendProblem } from "./http-errors";
+import { type Problem, installErrorHandlers, sendProblem } from "./http-errors";
 import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
 import { type InvocationScope, withScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
@@ -122,6 +124,11 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   const closers: Array<() => unknown> = [];
   const drainers: Array<() => unknown> = [];
 
+  const verifyCaller = config.CALLER_TOKEN_ISSUERS
+    ? createCallerVerifier({ issuers: config.CALLER_TOKEN_ISSUERS.split(","), audience: config.CALLER_TOKEN_AUDIENCE })
+    : undefined;
+  const callerToken = config.CALLER_TOKEN_FILE ? callerTokenFromFile(config.CALLER_TOKEN_FILE, logger) : undefined;
+  if (!verifyCaller) logger.info("caller authentication is off (CALLER_TOKEN_ISSUERS unset): actors are taken from the context header as sent");
   const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
     loggerInstance: baseLogger,
@@ -161,18 +168,34 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       if (!(error instanceof ContextHeaderError)) throw error;
       badHeader = error; // still a scope (without the bad header) so the error reply and its log have one
     }
-    request.invocation = scopeFor(received, span);
-    request.log = request.invocation.logger;
-    reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
-    if (badHeader) return void sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message, invocationId: request.invocation.context.invocationId });
-    done();
+    const begin = (context: WireContext, refusal?: Pick<Problem, "status" | "code" | "detail">) => {
+      request.invocation = scopeFor(context, span);
+      request.log = request.invocation.logger;
+      reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
+      if (refusal) return void sendProblem(reply, { ...refusal, invocationId: request.invocation.context.invocationId });
+      done();
+    };
+    if (badHeader) return begin(received, { status: 400, code: "invalid_context_header", detail: badHeader.message });
+    if (!verifyCaller) return begin(received);
+    // Caller authentication: only a verified token names the actor (an asserted one becomes who it acts for).
+    const { actor: _asserted, ...unproven } = received;
+    const authorization = request.headers.authorization;
+    if (authorization === undefined) return begin(unproven);
+    verifyCaller(authorization).then(
+      (caller) => begin(withVerifiedActor(received, caller)),
+      (error: unknown) => {
+        if (!(error instanceof CallerAuthenticationError)) logger.error({ err: error }, "caller verification failed unexpectedly");
+        const detail = error instanceof CallerAuthenticationError ? error.message : "the token could not be verified; try again";
+        begin(unproven, { status: 401, code: "invalid_caller_token", detail });
+      },
+    );
   });
 
   function scopeFor(received: WireContext, span: Span): InvocationScope {
     const { traceId, spanId } = span.spanContext();
     const context = forkContext(received, { traceId, spanId });
     const level = invocationLevel(context.toggles, logger);
-    return { context, logger: logger.child({ context }, level ? { level } : undefined), tracer: tracing.tracer };
+    return { context, logger: logger.child({ context }, level ? { level } : undefined), tracer: tracing.tracer, callerAuthentication: verifyCaller !== undefined };
   }
 
   // Handlers (and everything they await) run inside the invocation's scope and its server span.
@@ -234,7 +257,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       return admin;
     },
     guard: (guardOptions) => createGuard(guardOptions, observe),
-    http: (httpOptions) => createHttpClient(httpOptions, observe),
+    http: (httpOptions) => createHttpClient({ ...(callerToken ? { callerToken } : {}), ...httpOptions }, observe),
     addCheck: (check) => void health.checks.push(check),
     async invoke(name, received, fn, invokeOptions = {}) {
       const parent = invokeOptions.parent
