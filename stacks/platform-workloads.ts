@@ -18,10 +18,11 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     releases: config.apps.releases,
     activeColour: config.apps.activeColour,
     labels,
-    services: { provider: services.provider, workloadPool: services.workloadPool },
+    services: { provider: services.provider, workloadPool: services.workloadPool, serviceAccountIssuer: services.serviceAccountIssuer },
     workers: {
       provider: workers.provider,
       workloadPool: workers.cluster.workloadPool,
+      serviceAccountIssuer: workers.cluster.serviceAccountIssuer,
       taints: [workers.taint, SPOT_TAINT],
       controlPlaneCidr: config.clusters.workers.placement === "separate-cluster" ? config.network.workersMaster! : config.network.servicesMaster,
     },

@@ -86,6 +86,12 @@ describe("GkeCluster", () => {
     expect(spot.nodeConfig.taints).toEqual([{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }]);
   });
 
+  it("outputs its service-account token issuer, the OIDC issuer GKE puts in tokens' iss", async () => {
+    const cluster = new GkeCluster("issuer", args());
+    const name = await valueOf(cluster.clusterName);
+    expect(await valueOf(cluster.serviceAccountIssuer)).toBe(`https://container.googleapis.com/v1/projects/my-project/locations/europe-west1/clusters/${name}`);
+  });
+
   it("outputs a Kubernetes provider whose kubeconfig uses gke-gcloud-auth-plugin", async () => {
     const cluster = new GkeCluster("provider", args());
     const kubeconfig = parse(await valueOf(cluster.kubeconfig));

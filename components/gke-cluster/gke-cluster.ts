@@ -102,6 +102,11 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly nodeServiceAccount: gcp.serviceaccount.Account;
   /** `<project>.svc.id.goog`. */
   readonly workloadPool: string;
+  /**
+   * The OIDC issuer of the cluster's service-account tokens (their `iss`; discovery document and
+   * keys below it): what services verify callers' projected tokens against (CALLER_TOKEN_ISSUERS).
+   */
+  readonly serviceAccountIssuer: pulumi.Output<string>;
   readonly nodePools: Readonly<Record<string, gcp.container.NodePool>>;
   /** Control plane → nodes on the webhook ports; absent for a public cluster or with no ports. */
   readonly webhookFirewall?: gcp.compute.Firewall;
@@ -204,6 +209,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.nodePools = pools;
 
     this.clusterName = this.cluster.name;
+    this.serviceAccountIssuer = pulumi.interpolate`https://container.googleapis.com/v1/projects/${args.project}/locations/${this.cluster.location}/clusters/${this.cluster.name}`;
     this.endpoint = this.cluster.endpoint;
     this.caCertificate = this.cluster.masterAuth.apply((auth) => auth.clusterCaCertificate ?? "");
     this.kubeconfig = pulumi
@@ -214,7 +220,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       enableServerSideApply: true,
     }, { parent: this, dependsOn: Object.values(pools) });
 
-    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig });
+    this.registerOutputs({ clusterName: this.clusterName, endpoint: this.endpoint, kubeconfig: this.kubeconfig, serviceAccountIssuer: this.serviceAccountIssuer });
   }
 
   /** Adds a pool with the platform's node defaults to this cluster (WorkerCluster uses this too). */

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ComponentArgError } from "../shared/arg-error";
 import { type MockRuntime, type RegisteredResource, secretInput, useMockRuntime, valueOf } from "../shared/mock-runtime";
-import { PLATFORM_APPS, PlatformApps, type PlatformAppsArgs } from "./platform-apps";
+import { DEFAULT_CALLER_AUDIENCE } from "../../apps/kit/caller-authentication";
+import { CALLER_TOKEN_AUDIENCE, PLATFORM_APPS, PlatformApps, type PlatformAppsArgs } from "./platform-apps";
 
 let mocks: MockRuntime;
 let services: k8s.Provider;
@@ -15,6 +16,8 @@ beforeAll(async () => {
   workers = new k8s.Provider("workers", { kubeconfig: "{}" });
 });
 
+const SERVICES_ISSUER = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/services";
+const WORKERS_ISSUER = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/workers";
 const REDIS_CA = "-----BEGIN CERTIFICATE-----\nTUVNT1JZU1RPUkU=\n-----END CERTIFICATE-----\n";
 const versions = { discovery: "1.0.0", flags: "1.0.0", health: "1.0.0", migrator: "1.0.0", worker: "1.0.0" };
 const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
@@ -22,8 +25,8 @@ const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
   releases: { blue: versions, green: { ...versions, discovery: "1.1.0" } },
   activeColour: "blue",
   labels: { team: "platform", tenant: "platform", environment: "test" },
-  services: { provider: services, workloadPool: "p.svc.id.goog" },
-  workers: { provider: workers, workloadPool: "p.svc.id.goog", taints: [], controlPlaneCidr: "172.16.0.16/28" },
+  services: { provider: services, workloadPool: "p.svc.id.goog", serviceAccountIssuer: SERVICES_ISSUER },
+  workers: { provider: workers, workloadPool: "p.svc.id.goog", serviceAccountIssuer: WORKERS_ISSUER, taints: [], controlPlaneCidr: "172.16.0.16/28" },
   identities: Object.fromEntries(PLATFORM_APPS.map((app) => [app, { email: `${app}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${app}@p.iam.gserviceaccount.com` }])) as PlatformAppsArgs["identities"],
   databaseUrls: { discovery: pulumi.secret("postgres://discovery@10.30.0.3/discovery"), worker: pulumi.secret("postgres://worker@10.30.0.3/worker") },
   redisUrl: pulumi.secret("rediss://:auth@10.30.1.4:6378"),
@@ -180,6 +183,36 @@ describe("PlatformApps: Kafka authentication", () => {
       expect(env, deployment.name).toContainEqual({ name: "KAFKA_AUTH", value: "google" });
       expect(env.find((variable) => variable.name === "KAFKA_BROKERS")?.value, deployment.name).toMatch(/:9092$/);
     }
+  });
+});
+
+describe("PlatformApps: caller authentication", () => {
+  it("gives every app and agent a projected caller token and makes it verify callers from both clusters", async () => {
+    new PlatformApps("callers", args());
+    await mocks.settle();
+    const deployments = partsOf("callers", "kubernetes:apps/v1:Deployment");
+    expect(deployments).toHaveLength(7);
+    for (const deployment of deployments) {
+      const pod = deployment.inputs.spec.template.spec;
+      expect(pod.automountServiceAccountToken, deployment.name).toBe(false); // the API token stays out
+      expect(pod.serviceAccountName, deployment.name).toEqual(expect.any(String));
+      expect(pod.volumes, deployment.name).toContainEqual({ name: "caller-token", projected: { sources: [{ serviceAccountToken: { audience: "armature-platform", expirationSeconds: 3600, path: "token" } }] } });
+      expect(pod.containers[0].volumeMounts, deployment.name).toContainEqual({ name: "caller-token", mountPath: "/var/run/secrets/armature", readOnly: true });
+      const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((variable) => [variable.name, variable.value]));
+      expect(env["CALLER_TOKEN_FILE"], deployment.name).toBe("/var/run/secrets/armature/token");
+      expect(env["CALLER_TOKEN_ISSUERS"], deployment.name).toBe(`${SERVICES_ISSUER},${WORKERS_ISSUER}`);
+    }
+  });
+
+  it("names each issuer once when the workers share the services cluster", async () => {
+    new PlatformApps("one-cluster", args({ workers: { ...args().workers, serviceAccountIssuer: SERVICES_ISSUER } }));
+    await mocks.settle();
+    const env = partsOf("one-cluster", "kubernetes:apps/v1:Deployment")[0]!.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+    expect(env.find((variable) => variable.name === "CALLER_TOKEN_ISSUERS")?.value).toBe(SERVICES_ISSUER);
+  });
+
+  it("mints tokens for the audience the kit verifies", () => {
+    expect(CALLER_TOKEN_AUDIENCE).toBe(DEFAULT_CALLER_AUDIENCE);
   });
 });
 

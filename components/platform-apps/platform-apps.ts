@@ -38,6 +38,8 @@ export interface ClusterTarget {
   readonly provider: k8s.Provider;
   /** `<project>.svc.id.goog`. */
   readonly workloadPool: string;
+  /** The issuer of the cluster's service-account tokens (GkeCluster.serviceAccountIssuer): apps verify callers from it. */
+  readonly serviceAccountIssuer: pulumi.Input<string>;
 }
 
 /** Worker agents scale on their queue (a KEDA ScaledObject: worker-queue-scaling.ts). */
@@ -115,6 +117,10 @@ const REDIS_SECRET = "platform-redis";
 const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
 const REDIS_CA_DIRECTORY = "/etc/armature/redis-ca";
 export const REDIS_CA_FILE = `${REDIS_CA_DIRECTORY}/ca.crt`;
+/** The audience of the caller tokens platform pods present (the kit's DEFAULT_CALLER_AUDIENCE). */
+export const CALLER_TOKEN_AUDIENCE = "armature-platform";
+const CALLER_TOKEN_DIRECTORY = "/var/run/secrets/armature";
+export const CALLER_TOKEN_FILE = `${CALLER_TOKEN_DIRECTORY}/token`;
 /** Worker agents stop within the 15 s GKE gives a spot node's pods (1 s preStop + 13 s). */
 const WORKER_SHUTDOWN_TIMEOUT_MS = 13_000;
 
@@ -190,10 +196,20 @@ export class PlatformApps extends pulumi.ComponentResource {
       }, target);
     secret(`${name}-redis`, REDIS_SECRET, platformNamespace.metadata.name, "REDIS_URL", args.redisUrl, services);
     redisCa(`${name}-redis-ca`, platformNamespace.metadata.name, services);
-    const redisCaVolume = {
-      volumes: [{ name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } }],
-      volumeMounts: [{ name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true }],
+    // Memorystore's CA, and the pod's caller token: a projected service-account token for the platform's
+    // audience, rotated by the kubelet (the API token itself stays unmounted).
+    const podVolumes = {
+      volumes: [
+        { name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } },
+        { name: "caller-token", projected: { sources: [{ serviceAccountToken: { audience: CALLER_TOKEN_AUDIENCE, expirationSeconds: 3600, path: "token" } }] } },
+      ],
+      volumeMounts: [
+        { name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true },
+        { name: "caller-token", mountPath: CALLER_TOKEN_DIRECTORY, readOnly: true },
+      ],
     };
+    // Platform apps accept callers from both clusters (one issuer when the workers share the services cluster).
+    const callerIssuers = pulumi.all([args.services.serviceAccountIssuer, args.workers.serviceAccountIssuer]).apply((issuers) => [...new Set(issuers)].join(","));
     const commonEnv = (app: PlatformApp): k8s.types.input.core.v1.EnvVar[] => [
       { name: "LOG_FORMAT", value: "json" },
       { name: "KAFKA_BROKERS", value: args.kafkaBrokers },
@@ -201,6 +217,9 @@ export class PlatformApps extends pulumi.ComponentResource {
       { name: "KAFKA_AUTH", value: "google" },
       { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
       { name: "REDIS_TLS_CA_FILE", value: REDIS_CA_FILE },
+      // Writes need a verified caller (apps/kit/caller-authentication.ts); kit.http() presents this pod's token.
+      { name: "CALLER_TOKEN_ISSUERS", value: callerIssuers },
+      { name: "CALLER_TOKEN_FILE", value: CALLER_TOKEN_FILE },
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
     ];
 
@@ -216,7 +235,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         images: { blue: image(app, "blue"), green: image(app, "green") },
         activeColour: args.activeColour,
         env: commonEnv(app),
-        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace), ...redisCaVolume },
+        deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace), ...podVolumes },
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
         hostnames: [`${app}.${domain}`],
         ...(databaseSecret
@@ -271,7 +290,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         { name: "SHUTDOWN_TIMEOUT_MS", value: String(WORKER_SHUTDOWN_TIMEOUT_MS) },
         { name: "WORKER_HANDBACK_MS", value: "5000" },
       ],
-      ...redisCaVolume,
+      ...podVolumes,
       preStopDelaySeconds: 1,
       serviceAccountName: workerAccount,
       tolerations: args.workers.taints.map((taint) => ({ key: taint.key, operator: "Equal", value: taint.value, effect: TOLERATION_EFFECTS[taint.effect] })),

@@ -14,12 +14,15 @@ export class CliError extends Error {
 export interface ApiClientOptions {
   readonly url: string;
   readonly actor: string;
-  readonly tenant?: string;
+  readonly tenant?: string | undefined;
+  /** A caller token (ARMATURE_TOKEN) where the agents verify callers: then it, not --actor, says who. */
+  readonly token?: string | undefined;
 }
 
 export class WorkerApiClient {
   private readonly base: URL;
   private readonly context: string;
+  private readonly authorization: Record<string, string>;
 
   constructor(options: ApiClientOptions) {
     try {
@@ -28,6 +31,7 @@ export class WorkerApiClient {
       throw new CliError(`--url ${JSON.stringify(options.url)} is not a URL; use e.g. http://worker:8080`, 2);
     }
     // The CLI is the start of an invocation: the agent records this actor on every trigger and change.
+    this.authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
     this.context = encodeContextHeader({ traceId: "", spanId: "", invocationId: `cli-${process.pid}-${Date.now()}`, tenant: options.tenant, actor: { id: options.actor, type: "user" } });
   }
 
@@ -36,7 +40,7 @@ export class WorkerApiClient {
     try {
       response = await fetch(new URL(path, this.base), {
         method,
-        headers: { "x-armature-context": this.context, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        headers: { "x-armature-context": this.context, ...this.authorization, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });

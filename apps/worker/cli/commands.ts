@@ -21,7 +21,11 @@ export const USAGE = `usage: worker <command> [arguments] [--url URL] [--actor I
   schedule delete <id>
 
   --url     the worker API (default: $WORKER_URL, else http://127.0.0.1:8080)
-  --actor   who you are, recorded with every change (default: $USER)`;
+  --actor   who you are, recorded with every change (default: $USER)
+
+  ARMATURE_TOKEN  where the agents verify callers (CALLER_TOKEN_ISSUERS), a token for them, e.g.
+                  $(kubectl -n workers create token <account> --audience armature-platform);
+                  the change is then recorded as that account's, for --actor`;
 
 export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
@@ -118,7 +122,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (!COMMANDS.has(command)) usage(`unknown command ${JSON.stringify(command)}`);
   const actor = values.actor ?? io.env["USER"];
   if (!actor) usage("say who you are with --actor (or set USER): changes are audited");
-  const api = new WorkerApiClient({ url: values.url ?? io.env["WORKER_URL"] ?? "http://127.0.0.1:8080", actor, tenant: values.tenant });
+  const api = new WorkerApiClient({ url: values.url ?? io.env["WORKER_URL"] ?? "http://127.0.0.1:8080", actor, tenant: values.tenant, token: io.env["ARMATURE_TOKEN"] });
   const print = (value: unknown, text: () => string[]) => (values.json ? io.out(JSON.stringify(value, null, 2)) : text().forEach((line) => io.out(line)));
   const one = (what: string) => {
     if (rest.length !== 1) usage(`${command} takes exactly one ${what}`);
