@@ -29,8 +29,8 @@ describe("createCallerVerifier", () => {
   });
 
   it.each([
-    ["not a bearer token", async () => "Basic YWxpY2U6c2VjcmV0", /^the Authorization header must be `Bearer <token>`$/],
-    ["garbage", async () => "Bearer not-a-jwt", /^the token's issuer null is not trusted here; trusted: http:\/\/127\.0\.0\.1:\d+$/],
+    ["not a bearer token", () => Promise.resolve("Basic YWxpY2U6c2VjcmV0"), /^the Authorization header must be `Bearer <token>`$/],
+    ["garbage", () => Promise.resolve("Bearer not-a-jwt"), /^the token's issuer null is not trusted here; trusted: http:\/\/127\.0\.0\.1:\d+$/],
     ["another issuer", async () => `Bearer ${await issuer.token({ issuer: "https://evil.example" })}`, /^the token's issuer "https:\/\/evil\.example" is not trusted here/],
     ["another audience", async () => `Bearer ${await issuer.token({ audience: "vault" })}`, /^the token was refused: claim aud does not match$/],
     ["an expired token", async () => `Bearer ${await issuer.token({ expiresInSeconds: -60 })}`, /^the token was refused: it has expired$/],
