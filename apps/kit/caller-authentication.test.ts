@@ -54,6 +54,8 @@ describe("a service with CALLER_TOKEN_ISSUERS set", () => {
     const token = await issuer.token({ subject: "system:serviceaccount:platform:flags-ui" });
     expect((await put({ authorization: `Bearer ${token}` })).json()).toEqual({ id: "t-1", actor: "platform/flags-ui" });
     expect((await put({ authorization: `Bearer ${token}`, ...actorHeader("alice") })).json()).toEqual({ id: "t-1", actor: "platform/flags-ui for alice" });
+    const service = { "x-armature-context": Buffer.from(JSON.stringify({ actor: { id: "flags-ui", type: "service" } })).toString("base64url") };
+    expect((await put({ authorization: `Bearer ${token}`, ...service })).json()).toEqual({ id: "t-1", actor: "platform/flags-ui" }); // a service naming itself
   });
 
   it("no longer trusts an asserted actor alone: 401 saying how to get a token", async () => {

@@ -3,7 +3,7 @@
  * Kubernetes service-account token minted for the audience the platform's apps share. The kit checks
  * its signature against the issuers it trusts (each cluster's OIDC issuer; keys found through OIDC
  * discovery and cached by jose), its audience and its expiry. The verified caller becomes the
- * invocation's actor; an actor the caller asserts in the context header is kept only as the one it
+ * invocation's actor; a person the caller asserts in the context header is kept only as the one it
  * acts for, so the audit reads "platform/flags-ui for alice" and the service answers for that claim.
  */
 import { type JWTVerifyGetKey, createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
@@ -63,10 +63,13 @@ export function createCallerVerifier(options: CallerAuthenticationOptions): Call
   };
 }
 
-/** The context a verified caller's request runs with: the caller is the actor; an asserted actor becomes who it acts for. */
+/**
+ * The context a verified caller's request runs with: the caller is the actor; a person it asserts
+ * becomes who it acts for. An asserted service is the caller describing itself, and is dropped.
+ */
 export function withVerifiedActor(received: WireContext, caller: VerifiedCaller): WireContext {
   const asserted = received.actor;
-  const onBehalfOf = asserted && asserted.id !== caller.id ? asserted.id : undefined;
+  const onBehalfOf = asserted?.type === "user" ? asserted.id : undefined;
   return { ...received, actor: { id: caller.id, type: "service", ...(onBehalfOf ? { onBehalfOf } : {}) } };
 }
 
