@@ -186,6 +186,27 @@ describe("PlatformApps: Kafka authentication", () => {
   });
 });
 
+describe("PlatformApps: the health service", () => {
+  it("finds discovery through its active Service, so it probes every registered service and reports back", async () => {
+    new PlatformApps("health-wiring", args());
+    await mocks.settle();
+    // blue-green-service names its active Service after the app (resource name and object name alike).
+    const service = mocks.ofType("kubernetes:core/v1:Service").find((candidate) => candidate.name === "discovery" && candidate.inputs.metadata.namespace === "platform")!.inputs;
+    expect(service.metadata.labels["armature.dev/serves"]).toBe("active");
+    for (const deployment of partsOf("health-wiring", "kubernetes:apps/v1:Deployment")) {
+      const env = deployment.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
+      const discoveryUrl = env.find((variable) => variable.name === "DISCOVERY_URL")?.value;
+      if (deployment.inputs.metadata.labels["app.kubernetes.io/name"] !== "health") {
+        expect(discoveryUrl, deployment.name).toBeUndefined();
+        continue;
+      }
+      const url = new URL(discoveryUrl!);
+      expect(url.hostname).toBe(`${service.metadata.name}.${service.metadata.namespace}.svc.cluster.local`);
+      expect(Number(url.port || 80)).toBe(service.spec.ports[0].port);
+    }
+  });
+});
+
 describe("PlatformApps: caller authentication", () => {
   it("gives every app and agent a projected caller token and makes it verify callers from both clusters", async () => {
     new PlatformApps("callers", args());

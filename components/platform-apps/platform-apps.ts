@@ -117,6 +117,8 @@ const REDIS_SECRET = "platform-redis";
 const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
 const REDIS_CA_DIRECTORY = "/etc/armature/redis-ca";
 export const REDIS_CA_FILE = `${REDIS_CA_DIRECTORY}/ca.crt`;
+/** Discovery's active colour, through its ClusterIP Service (blue-green-service names it after the app). */
+const DISCOVERY_URL = `http://discovery.${PLATFORM_NAMESPACE}.svc.cluster.local`;
 /** The audience of the caller tokens platform pods present (the kit's DEFAULT_CALLER_AUDIENCE). */
 export const CALLER_TOKEN_AUDIENCE = "armature-platform";
 const CALLER_TOKEN_DIRECTORY = "/var/run/secrets/armature";
@@ -220,6 +222,8 @@ export class PlatformApps extends pulumi.ComponentResource {
       // Writes need a verified caller (apps/kit/caller-authentication.ts); kit.http() presents this pod's token.
       { name: "CALLER_TOKEN_ISSUERS", value: callerIssuers },
       { name: "CALLER_TOKEN_FILE", value: CALLER_TOKEN_FILE },
+      // The health service probes every registered service and reports back: discovery's active Service, in-namespace.
+      ...(app === "health" ? [{ name: "DISCOVERY_URL", value: DISCOVERY_URL }] : []),
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
     ];
 
