@@ -32,6 +32,16 @@ const one = (type: string, name: string): PlannedResource => {
 const analyzedOf = (resource: PlannedResource) => analyzed.find((candidate) => candidate.urn === resource.urn)!;
 
 describe("the dev plan", () => {
+  it("turns Vault's audit log on: a file audit device on the audit volume the chart mounts at /vault/audit", () => {
+    const [audit, ...others] = ofType("vault:index/audit:Audit");
+    expect(others).toEqual([]);
+    expect(audit!.inputs).toMatchObject({ type: "file", path: "file", options: { file_path: expect.stringMatching(/^\/vault\/audit\/[^/]+\.log$/) } });
+    // The provider's token comes from VAULT_TOKEN at `pulumi up`, never from the stack.
+    expect(Object.keys(one("pulumi:providers:vault", "vault").inputs).filter((key) => /^token/i.test(key))).toEqual([]);
+    const release = ofType("kubernetes:helm.sh/v3:Release").find((candidate) => candidate.name === "vault")!;
+    expect(release.inputs["values"]).toMatchObject({ server: { auditStorage: { enabled: true } } });
+  });
+
   it("includes every platform component, each with its children", () => {
     const components = {
       "armature:network:Network": "platform",

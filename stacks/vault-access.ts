@@ -1,12 +1,15 @@
 /**
- * How Pulumi configures Vault itself: a Vault provider, and Vault's Kubernetes auth method for the
- * services cluster (tenants' login roles hang off it). The provider reads its token from VAULT_TOKEN
+ * How Pulumi configures Vault itself: a Vault provider, the file audit device (on the audit volume
+ * the chart mounts; Vault enables audit devices only through its API, so it is declared here rather
+ * than in the chart values), and Vault's Kubernetes auth method for the services cluster (tenants'
+ * login roles hang off it). The provider reads its token from VAULT_TOKEN
  * (a token of an admin policy, made once after `vault operator init`; never kept in the stack) and
  * the CA from VAULT_CACERT (`pulumi stack output vaultCaCertificate`). See components/tenant/README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";
 import type { Vault } from "../components/vault/vault";
+import { AUDIT_LOG_PATH } from "../components/vault/vault-values";
 
 export interface VaultAccess {
   readonly provider: vault.Provider;
@@ -19,6 +22,8 @@ export function createVaultAccess(vaultComponent: Vault, apiAddress: string | un
     // Child tokens need a token-creating policy and add nothing for a short-lived CI run.
     skipChildToken: true,
   }, { dependsOn: [vaultComponent] });
+  // Every request from here on is audited; Vault refuses requests when no audit device can write.
+  new vault.Audit("file", { type: "file", path: "file", description: "Every request, on the audit volume", options: { file_path: AUDIT_LOG_PATH } }, { provider });
   const auth = new vault.AuthBackend("kubernetes", {
     type: "kubernetes",
     path: "kubernetes",
