@@ -6,7 +6,7 @@
  * invocation's actor; a person the caller asserts in the context header is kept only as the one it
  * acts for, so the audit reads "platform/flags-ui for alice" and the service answers for that claim.
  */
-import { type JWTVerifyGetKey, createRemoteJWKSet, errors as joseErrors, jwtVerify } from "jose";
+import { type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
 import type { WireContext } from "./invocation-context";
 
 /** The audience of the tokens platform callers present (platform-apps mounts them). */
@@ -76,8 +76,7 @@ export function withVerifiedActor(received: WireContext, caller: VerifiedCaller)
 /** Only to pick the key set: the signature, and so the issuer, are verified right after. */
 function unverifiedIssuer(token: string): string | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")) as { iss?: unknown };
-    return typeof payload.iss === "string" ? payload.iss : undefined;
+    return decodeJwt(token).iss;
   } catch {
     return undefined;
   }

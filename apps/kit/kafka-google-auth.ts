@@ -54,11 +54,18 @@ export function applicationDefaultCredentials(): GoogleCredentialSource {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
   const { GoogleAuth } = require("google-auth-library") as typeof GoogleAuthLibrary;
   const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+  // The principal never changes, but on GKE each lookup asks the metadata server: ask once (again after a failure).
+  let principal: Promise<string> | undefined;
+  const lookUpPrincipal = async () => {
+    const email = (await auth.getCredentials()).client_email;
+    if (!email) throw new Error("the credentials name no service account email");
+    return email;
+  };
   return {
-    async principal() {
-      const email = (await auth.getCredentials()).client_email;
-      if (!email) throw new Error("the credentials name no service account email");
-      return email;
+    principal() {
+      principal ??= lookUpPrincipal();
+      principal.catch(() => (principal = undefined));
+      return principal;
     },
     async accessToken() {
       const client = await auth.getClient();

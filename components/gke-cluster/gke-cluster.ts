@@ -9,7 +9,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
-import { isPrivateCidr, parseCidr } from "../shared/cidr";
+import { isControlPlaneCidr, isPrivateCidr, parseCidr } from "../shared/cidr";
 import { serviceAccountId } from "../shared/naming";
 import type { Labels } from "../shared/types";
 import { gkeKubeconfig } from "./kubeconfig";
@@ -251,8 +251,7 @@ function validate(name: string, args: GkeClusterArgs): void {
   const privateNodes = args.privateNodes ?? true;
   if (privateNodes) {
     check(args.masterCidr !== undefined, "masterCidr", "missing, but privateNodes is true and a private control plane needs its own range", "set masterCidr to an unused /28 such as 172.16.0.0/28");
-    const master = parseCidr(args.masterCidr!);
-    check(master !== undefined && master.prefix === 28, "masterCidr", `${JSON.stringify(args.masterCidr)} is not a /28 CIDR block`, "use an unused /28 such as 172.16.0.0/28");
+    check(isControlPlaneCidr(args.masterCidr!), "masterCidr", `${JSON.stringify(args.masterCidr)} is not a /28 CIDR block`, "use an unused /28 such as 172.16.0.0/28");
   } else {
     check(args.privateEndpoint !== true, "privateEndpoint", "true while privateNodes is false (a private endpoint needs a private cluster)", "set privateNodes: true, or drop privateEndpoint");
   }

@@ -13,7 +13,7 @@ import { createMigrationJob } from "../blue-green-service/migration-job";
 import type { Taint } from "../gke-cluster/node-pool";
 import { KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
-import { parseCidr } from "../shared/cidr";
+import { isControlPlaneCidr } from "../shared/cidr";
 import { DOMAIN_NAME } from "../shared/domain-name";
 import { RESTRICTED_POD_SECURITY, imageReference, imageVersion, toLabelValue } from "../shared/kubernetes";
 import { type DataServiceEndpoints, createNetworkPolicies } from "../shared/network-policies";
@@ -335,7 +335,7 @@ function validate(name: string, args: PlatformAppsArgs): void {
     check(Object.hasOwn(args.identities, app), `identities.${app}`, "missing", "pass every platform app's GCP service account (stacks/platform-identities.ts)");
   }
   check(args.network.dataServices.postgresAddress !== undefined, "network.dataServices.postgresAddress", "missing", "pass the Postgres instance's private address: worker agents, their migrations and KEDA's scaler reach it");
-  check(parseCidr(args.workers.controlPlaneCidr)?.prefix === 28, "workers.controlPlaneCidr", `${JSON.stringify(args.workers.controlPlaneCidr)} is not a /28 CIDR block`, "give the worker cluster's masterCidr (the services cluster's when workers run there)");
+  check(isControlPlaneCidr(args.workers.controlPlaneCidr), "workers.controlPlaneCidr", `${JSON.stringify(args.workers.controlPlaneCidr)} is not a /28 CIDR block`, "give the worker cluster's masterCidr (the services cluster's when workers run there)");
   check(args.databaseUrls.worker !== undefined, "databaseUrls.worker", "missing", "worker agents keep their queue in Postgres: add a worker database (stacks/infrastructure.ts APPS_WITH_DATABASES)");
   const scaling = args.workerScaling ?? {};
   const min = scaling.minReplicas ?? 2;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cidrAddresses, cidrContains, cidrsOverlap, isPrivateCidr, parseCidr } from "./cidr";
+import { cidrAddresses, cidrContains, cidrsOverlap, isControlPlaneCidr, isPrivateCidr, parseCidr } from "./cidr";
 
 const cidr = (text: string) => {
   const parsed = parseCidr(text);
@@ -44,5 +44,12 @@ describe("isPrivateCidr", () => {
     expect(isPrivateCidr(cidr("100.64.8.0/21"), { allowSharedAddressSpace: true })).toBe(true);
     expect(isPrivateCidr(cidr("100.64.8.0/21"))).toBe(false);
     expect(isPrivateCidr(cidr("100.128.0.0/16"), { allowSharedAddressSpace: true })).toBe(false);
+  });
+});
+
+describe("isControlPlaneCidr", () => {
+  it("accepts exactly a /28, as GKE private control planes need", () => {
+    expect(isControlPlaneCidr("172.16.0.16/28")).toBe(true);
+    for (const text of ["172.16.0.0/27", "172.16.0.0/29", "172.16.0.1/28", "not a cidr"]) expect(isControlPlaneCidr(text), text).toBe(false);
   });
 });

@@ -42,6 +42,13 @@ export function cidrAddresses(cidr: Cidr): string[] {
   });
 }
 
+/** GKE private control planes take exactly a /28 of their own. */
+export const CONTROL_PLANE_PREFIX = 28;
+
+export function isControlPlaneCidr(text: string): boolean {
+  return parseCidr(text)?.prefix === CONTROL_PLANE_PREFIX;
+}
+
 /** The RFC 1918 private IPv4 blocks: the only sources a control plane or internal rule should trust. */
 export const RFC1918_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((text) => parseCidr(text)!);
 

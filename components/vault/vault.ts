@@ -9,7 +9,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
-import { parseCidr } from "../shared/cidr";
+import { isControlPlaneCidr } from "../shared/cidr";
+import { NAMESPACE_NAME } from "../shared/kubernetes";
 import { serviceAccountId } from "../shared/naming";
 import { createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
@@ -186,12 +187,12 @@ function validate(name: string, args: VaultArgs): void {
     `${replicas} is not 3, 5 or 7`,
     "use an odd number of Raft voters from 3 to 7 (an even number adds no fault tolerance)",
   );
-  check(parseCidr(args.controlPlaneCidr)?.prefix === 28, "controlPlaneCidr", `${JSON.stringify(args.controlPlaneCidr)} is not a /28 CIDR block`, "give the services cluster's masterCidr, e.g. 172.16.0.0/28");
-  args.clientNamespaces.forEach((namespace, index) => {
-    check(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(namespace), `clientNamespaces[${index}]`, `${JSON.stringify(namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
-  });
+  check(isControlPlaneCidr(args.controlPlaneCidr), "controlPlaneCidr", `${JSON.stringify(args.controlPlaneCidr)} is not a /28 CIDR block`, "give the services cluster's masterCidr, e.g. 172.16.0.0/28");
+  const checkNamespace = (arg: string, namespace: string | undefined) =>
+    check(NAMESPACE_NAME.test(namespace ?? "vault"), arg, `${JSON.stringify(namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
+  args.clientNamespaces.forEach((namespace, index) => checkNamespace(`clientNamespaces[${index}]`, namespace));
+  checkNamespace("namespace", args.namespace);
   check(/^\d+\.\d+\.\d+$/.test(args.chartVersion), "chartVersion", `${JSON.stringify(args.chartVersion)} is not a pinned chart version`, "pin an exact version such as 0.31.0");
-  check(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(args.namespace ?? "vault"), "namespace", `${JSON.stringify(args.namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
   check(/^\d+s$/.test(args.keyRotationPeriod ?? "7776000s") && Number.parseInt(args.keyRotationPeriod ?? "7776000s", 10) >= 86400, "keyRotationPeriod", `${JSON.stringify(args.keyRotationPeriod)} is not a duration of a day or more in seconds`, 'use e.g. "7776000s" (90 days)');
   const ca = args.caValidityHours ?? 5 * 8760;
   const leaf = args.certificateValidityHours ?? 8760;

@@ -2,7 +2,7 @@
  * Rules that relate several config keys to each other, or to the stack name. They run after the
  * schema has accepted every key, so they can rely on the types.
  */
-import { type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
+import { CONTROL_PLANE_PREFIX, type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
 import { PLATFORM_TENANT } from "../labels";
@@ -65,7 +65,7 @@ function networkProblems(config: PlainStackConfig): ConfigProblem[] {
   }
   for (const key of ["servicesMaster", "workersMaster"] as const) {
     const cidr = network[key] ? parseCidr(network[key]) : undefined;
-    if (cidr && cidr.prefix !== 28) problems.push(problem(["network", key], cidr.text, "a /28 range (GKE control planes use exactly /28)"));
+    if (cidr && cidr.prefix !== CONTROL_PLANE_PREFIX) problems.push(problem(["network", key], cidr.text, "a /28 range (GKE control planes use exactly /28)"));
   }
   const psa = parseCidr(network.privateServiceAccess)!;
   if (psa.prefix > 24) {
