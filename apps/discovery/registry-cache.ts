@@ -28,10 +28,6 @@ export class RegistryCache {
     private readonly ttlMs: number,
   ) {}
 
-  async get(name: string): Promise<ServiceDocument | undefined> {
-    return (await this.entry(name)).document;
-  }
-
   /**
    * The JSON body of GET /v1/services/{name} (undefined when not registered). Synchronous when the
    * entry is cached, so the hot path of a lookup creates no promise.

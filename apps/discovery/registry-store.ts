@@ -71,7 +71,8 @@ export class RegistryStore {
   }
 
   /** Records an observed health status; audited only when it changes. */
-  async setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<ServiceDocument | undefined> {
+  /** Records an observed health; `changed` when the status differs (then the revision goes up and it is audited). */
+  async setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<{ document: ServiceDocument; changed: boolean } | undefined> {
     return this.db.transaction().execute(async (tx) => {
       const before = await readService(tx, name, { lock: true });
       if (!before) return undefined;
@@ -83,7 +84,7 @@ export class RegistryStore {
         .execute();
       const after = (await readService(tx, name))!;
       if (changed) await audit(tx, by, "service", name, "health", before.health, after.health);
-      return after;
+      return { document: after, changed };
     });
   }
 

@@ -94,11 +94,11 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     async (request, reply) => {
       const by = requireActor(reply);
       if (!by) return reply;
-      const before = await cache.get(request.params.name);
-      const document = await store.setHealth(request.params.name, request.body.status, by);
-      if (!document) return notFound(reply, request.params.name);
+      const recorded = await store.setHealth(request.params.name, request.body.status, by);
+      if (!recorded) return notFound(reply, request.params.name);
+      const { document, changed } = recorded;
       cache.set(document.name, document);
-      if (document.revision !== before?.revision) await deps.publish(document.name, document.revision, document);
+      if (changed) await deps.publish(document.name, document.revision, document);
       return withLiveOverrides(document);
     },
   );
