@@ -61,9 +61,8 @@ export class FlagStore {
     return readVersion(this.db);
   }
 
-  async getFlag(key: string): Promise<FlagDocument | undefined> {
-    const row = await this.db.selectFrom("flags").selectAll().where("key", "=", key).executeTakeFirst();
-    return row && toFlagDocument(row);
+  getFlag(key: string): Promise<FlagDocument | undefined> {
+    return readFlag(this.db, key);
   }
 
   async listFlags(lifecycle?: LifecycleStage): Promise<FlagDocument[]> {
@@ -143,9 +142,8 @@ export class FlagStore {
     );
   }
 
-  async getSegment(key: string): Promise<SegmentDocument | undefined> {
-    const row = await this.db.selectFrom("segments").selectAll().where("key", "=", key).executeTakeFirst();
-    return row && toSegmentDocument(row);
+  getSegment(key: string): Promise<SegmentDocument | undefined> {
+    return readSegment(this.db, key);
   }
 
   async listSegments(): Promise<SegmentDocument[]> {

@@ -10,11 +10,9 @@ import { registerSegmentRoutes } from "./routes/segment-routes";
 import type { PublishChange } from "./routes/shared";
 import { ExposureRecorder } from "./sdk/exposure-recorder";
 import { FlagEvaluations } from "./sdk/flag-evaluations";
-import { FlagSetReplica } from "./sdk/flag-set-replica";
+import { FlagSetReplica, MAX_COMPILED_ENVIRONMENTS } from "./sdk/flag-set-replica";
 import { FlagSetSync } from "./sdk/flag-set-sync";
 
-/** Evaluators kept for this many environments at most (names come from requests). */
-const MAX_ENVIRONMENTS = 64;
 
 export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Promise<void> {
   const { config } = kit;
@@ -52,7 +50,7 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
   const evaluationsFor = (environment: string) => {
     let found = evaluations.get(environment);
     if (!found) {
-      if (evaluations.size >= MAX_ENVIRONMENTS) evaluations.clear();
+      if (evaluations.size >= MAX_COMPILED_ENVIRONMENTS) evaluations.clear();
       found = new FlagEvaluations({ replica, environment, honourToggles: true, recorder, logger: kit.logger });
       evaluations.set(environment, found);
     }

@@ -20,7 +20,6 @@ export interface VariantChoice {
 }
 
 export interface VariantSelector {
-  readonly names: readonly string[];
   select(context: FlagContext): VariantChoice | undefined;
   byName(name: string): VariantResult | undefined;
 }
@@ -47,7 +46,6 @@ export function compileVariants(variants: readonly Variant[], groupId: string, f
   });
   const overrides = variants.flatMap((variant, index) => (variant.overrides ?? []).map((override) => ({ contextName: override.contextName, values: new Set(override.values), choice: entries[index]!.targeted })));
   return {
-    names: variants.map((variant) => variant.name),
     byName: (name) => entries.find((entry) => entry.split.variant.name === name)?.split.variant,
     select(context) {
       for (const override of overrides) {

@@ -9,6 +9,9 @@ import type { FlagDocument, FlagSet, SegmentDocument } from "../model/definition
 
 export type ApplyResult = "applied" | "old" | "gap";
 
+/** Evaluators kept for this many environments at most: the evaluate endpoint takes environment names from requests. */
+export const MAX_COMPILED_ENVIRONMENTS = 64;
+
 export class FlagSetReplica {
   private flags = new Map<string, FlagDocument>();
   private segments = new Map<string, SegmentDocument>();
@@ -44,6 +47,7 @@ export class FlagSetReplica {
   evaluator(environment: string): FlagEvaluator {
     let evaluator = this.evaluators.get(environment);
     if (!evaluator) {
+      if (this.evaluators.size >= MAX_COMPILED_ENVIRONMENTS) this.evaluators.clear();
       evaluator = new FlagEvaluator(environment, this.flags.values(), this.segments.values());
       this.evaluators.set(environment, evaluator);
     }
