@@ -74,6 +74,21 @@ describe.each(allCases.map((cases) => [cases.policy.name, cases.policy] as const
     expect(variants).toBeGreaterThan(0);
   });
 
+  it("survives values that cannot be printed, at every input path", async () => {
+    // String() throws on both; a message that interpolates an input must print it with shown().
+    const unprintable = [{ toString: false, valueOf: false }, Object.create(null) as object];
+    let variants = 0;
+    for (const example of examplesOf(name)) {
+      for (const location of locationsOf(example)) {
+        for (const value of unprintable) {
+          await expectNoCrash(policy, edited(example, location, { value }), "raw", `an unprintable value at ${location.path.join(".")} of ${example.name}`);
+          variants += 1;
+        }
+      }
+    }
+    expect(variants).toBeGreaterThan(0);
+  });
+
   it("survives arbitrary values at arbitrary input paths", async () => {
     const examples = examplesOf(name);
     await fc.assert(

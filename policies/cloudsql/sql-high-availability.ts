@@ -1,4 +1,5 @@
 /** A regional instance fails over to a standby in another zone. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const sqlHighAvailability = resourcePolicy<SqlInstanceInputs>({
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {
     const availability = instance.settings?.availabilityType;
-    if (availability !== "REGIONAL") report(`The instance has no standby: settings.availabilityType is ${availability ?? "not set (ZONAL)"}.`);
+    if (availability !== "REGIONAL") report(`The instance has no standby: settings.availabilityType is ${shownOr(availability, "not set (ZONAL)")}.`);
   },
 });

@@ -1,4 +1,5 @@
 /** Connections to Cloud SQL are encrypted, whatever the client asks for. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
 import { cisGcp } from "../sources";
@@ -16,6 +17,6 @@ export const sqlSslRequired = resourcePolicy<SqlInstanceInputs>({
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {
     const mode = instance.settings?.ipConfiguration?.sslMode;
-    if (!STRICT_MODES.includes(mode ?? "")) report(`Unencrypted connections are accepted: settings.ipConfiguration.sslMode is ${mode ?? "not set"}.`);
+    if (!STRICT_MODES.includes(mode ?? "")) report(`Unencrypted connections are accepted: settings.ipConfiguration.sslMode is ${shownOr(mode, "not set")}.`);
   },
 });

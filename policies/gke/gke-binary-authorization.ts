@@ -1,4 +1,5 @@
 /** Only images that satisfy the project's Binary Authorization policy may run. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
 import { cisGke } from "../sources";
@@ -14,6 +15,6 @@ export const gkeBinaryAuthorization = resourcePolicy<ClusterInputs>({
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {
     const mode = cluster.binaryAuthorization?.evaluationMode;
-    if (mode !== "PROJECT_SINGLETON_POLICY_ENFORCE") report(`Binary Authorization is not enforced: binaryAuthorization.evaluationMode is ${mode ?? "not set"}.`);
+    if (mode !== "PROJECT_SINGLETON_POLICY_ENFORCE") report(`Binary Authorization is not enforced: binaryAuthorization.evaluationMode is ${shownOr(mode, "not set")}.`);
   },
 });

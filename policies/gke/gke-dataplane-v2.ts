@@ -1,4 +1,5 @@
 /** Dataplane V2 enforces NetworkPolicy (tenant isolation depends on it) and logs policy actions. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
 import { cisGke } from "../sources";
@@ -14,7 +15,7 @@ export const gkeDataplaneV2 = resourcePolicy<ClusterInputs>({
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {
     if (cluster.datapathProvider !== "ADVANCED_DATAPATH") {
-      report(`NetworkPolicy is not enforced by Dataplane V2: datapathProvider is ${cluster.datapathProvider ?? "not set"}.`);
+      report(`NetworkPolicy is not enforced by Dataplane V2: datapathProvider is ${shownOr(cluster.datapathProvider, "not set")}.`);
     }
   },
 });

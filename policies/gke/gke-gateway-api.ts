@@ -1,4 +1,5 @@
 /** Ingress goes through Gateway API (blue/green routes are HTTPRoutes). */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const gkeGatewayApi = resourcePolicy<ClusterInputs>({
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {
     const channel = cluster.gatewayApiConfig?.channel;
-    if (channel !== "CHANNEL_STANDARD") report(`The Gateway API is not on: gatewayApiConfig.channel is ${channel ?? "not set"}.`);
+    if (channel !== "CHANNEL_STANDARD") report(`The Gateway API is not on: gatewayApiConfig.channel is ${shownOr(channel, "not set")}.`);
   },
 });

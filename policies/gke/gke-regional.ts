@@ -1,5 +1,5 @@
 /** A regional cluster keeps its control plane and nodes in three zones. */
-import { text } from "../lib/values";
+import { shownOr, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
 import { architecture } from "../sources";
@@ -18,6 +18,6 @@ export const gkeRegional = resourcePolicy<ClusterInputs>({
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {
     const location = text(cluster.location);
-    if (!location || !REGION.test(location)) report(`The cluster is not regional: location is ${location ?? "not set"}.`);
+    if (!location || !REGION.test(location)) report(`The cluster is not regional: location is ${shownOr(location, "not set")}.`);
   },
 });

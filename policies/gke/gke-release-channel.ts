@@ -1,4 +1,5 @@
 /** A release channel keeps control plane and nodes on supported, patched versions. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
 import { cisGke } from "../sources";
@@ -16,6 +17,6 @@ export const gkeReleaseChannel = resourcePolicy<ClusterInputs>({
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {
     const channel = cluster.releaseChannel?.channel;
-    if (!CHANNELS.includes(channel ?? "")) report(`The cluster is not on a release channel (releaseChannel.channel is ${channel ?? "not set"}).`);
+    if (!CHANNELS.includes(channel ?? "")) report(`The cluster is not on a release channel (releaseChannel.channel is ${shownOr(channel, "not set")}).`);
   },
 });

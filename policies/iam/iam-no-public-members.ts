@@ -1,4 +1,5 @@
 /** allUsers and allAuthenticatedUsers make a resource readable (or worse) by the whole internet. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { cisGcp } from "../sources";
 import { grantsOf, isIamGrantType } from "./grants";
@@ -15,7 +16,7 @@ export const iamNoPublicMembers = resourcePolicy({
   appliesTo: isIamGrantType,
   validate: (props, args, report) => {
     for (const grant of grantsOf(args.type, props)) {
-      if (PUBLIC_MEMBERS.includes(grant.member)) report(`${grant.role ?? "A role"} is granted to ${grant.member}: anyone on the internet holds it.`);
+      if (PUBLIC_MEMBERS.includes(grant.member)) report(`${shownOr(grant.role, "A role")} is granted to ${grant.member}: anyone on the internet holds it.`);
     }
   },
 });

@@ -1,7 +1,7 @@
 /** Per-service ACLs: a named principal, named operations; never everyone, never everything. */
 import type { AclArgs as ManagedAclArgs } from "@pulumi/gcp/managedkafka/acl";
 import type { AclArgs as KafkaAclArgs } from "@pulumi/kafka/acl";
-import { type InputsOf, list, record, text } from "../lib/values";
+import { type InputsOf, list, record, shownOr, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { KAFKA_ACL, MANAGED_KAFKA_ACL } from "../resource-types";
 import { architecture } from "../sources";
@@ -39,7 +39,7 @@ export const kafkaAclLeastPrivilege = resourcePolicy({
     for (const grant of grantsOf(args.type, props)) {
       if ((grant.permission ?? "").toUpperCase() !== "ALLOW") continue;
       if (grant.principal === "User:*" || grant.principal === "*") report(`${grant.where} allows every user (${grant.principal}).`);
-      if ((grant.operation ?? "").toUpperCase() === "ALL") report(`${grant.where} allows every operation (ALL) to ${grant.principal ?? "its principal"}.`);
+      if ((grant.operation ?? "").toUpperCase() === "ALL") report(`${grant.where} allows every operation (ALL) to ${shownOr(grant.principal, "its principal")}.`);
     }
   },
 });

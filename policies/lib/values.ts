@@ -111,3 +111,8 @@ export function shown(value: unknown): string {
     return `a ${typeof value} that cannot be printed`;
   }
 }
+
+/** `shown(value)`, or `absent` when the input is not set. */
+export function shownOr(value: unknown, absent: string): string {
+  return value === undefined || value === null ? absent : shown(value);
+}

@@ -1,4 +1,5 @@
 /** STANDARD_HA keeps a replica in another zone and fails over automatically. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const redisHighAvailability = resourcePolicy<RedisInstanceInputs>({
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {
     const tier = instance.tier;
-    if (tier !== "STANDARD_HA") report(`The instance has no replica: tier is ${tier ?? "not set (BASIC)"}.`);
+    if (tier !== "STANDARD_HA") report(`The instance has no replica: tier is ${shownOr(tier, "not set (BASIC)")}.`);
   },
 });

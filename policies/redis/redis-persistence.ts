@@ -1,4 +1,5 @@
 /** RDB snapshots: a restart or failover does not lose the whole dataset. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const redisPersistence = resourcePolicy<RedisInstanceInputs>({
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {
     const mode = instance.persistenceConfig?.persistenceMode;
-    if (mode !== "RDB") report(`The dataset is not persisted: persistenceConfig.persistenceMode is ${mode ?? "not set (DISABLED)"}.`);
+    if (mode !== "RDB") report(`The dataset is not persisted: persistenceConfig.persistenceMode is ${shownOr(mode, "not set (DISABLED)")}.`);
   },
 });

@@ -1,4 +1,5 @@
 /** Private services access: the instance lives in the platform's reserved private range. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const redisPrivateServiceAccess = resourcePolicy<RedisInstanceInputs>({
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {
     const mode = instance.connectMode;
-    if (mode !== "PRIVATE_SERVICE_ACCESS") report(`The instance is peered directly instead of through private services access: connectMode is ${mode ?? "not set (DIRECT_PEERING)"}.`);
+    if (mode !== "PRIVATE_SERVICE_ACCESS") report(`The instance is peered directly instead of through private services access: connectMode is ${shownOr(mode, "not set (DIRECT_PEERING)")}.`);
   },
 });

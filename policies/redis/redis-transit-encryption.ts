@@ -1,4 +1,5 @@
 /** TLS between clients and Redis, with the server's certificate verified. */
+import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
 import { architecture } from "../sources";
@@ -14,6 +15,6 @@ export const redisTransitEncryption = resourcePolicy<RedisInstanceInputs>({
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {
     const mode = instance.transitEncryptionMode;
-    if (mode !== "SERVER_AUTHENTICATION") report(`Traffic to Redis is unencrypted: transitEncryptionMode is ${mode ?? "not set (DISABLED)"}.`);
+    if (mode !== "SERVER_AUTHENTICATION") report(`Traffic to Redis is unencrypted: transitEncryptionMode is ${shownOr(mode, "not set (DISABLED)")}.`);
   },
 });

@@ -1,6 +1,6 @@
 /** Pod Security admission rejects pods that break the namespace's Pod Security Standard. */
 import type * as k8s from "@pulumi/kubernetes/types/input";
-import { type InputsOf, record, text } from "../lib/values";
+import { type InputsOf, record, shownOr, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { K8S_NAMESPACE } from "../resource-types";
 import { cisGke } from "../sources";
@@ -18,6 +18,6 @@ export const namespacePodSecurityStandard = resourcePolicy<InputsOf<k8s.core.v1.
   appliesTo: [K8S_NAMESPACE],
   validate: (namespace, _args, report) => {
     const level = text(record(namespace.metadata?.labels)?.[ENFORCE_LABEL]);
-    if (!STANDARDS.includes(level ?? "")) report(`The namespace enforces no Pod Security Standard: label ${ENFORCE_LABEL} is ${level ?? "not set"}.`);
+    if (!STANDARDS.includes(level ?? "")) report(`The namespace enforces no Pod Security Standard: label ${ENFORCE_LABEL} is ${shownOr(level, "not set")}.`);
   },
 });

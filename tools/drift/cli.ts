@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { EXIT, UsageError } from "../plan/errors";
+import { EXIT, UsageError, exitAfterFlush } from "../plan/errors";
 import { REPOSITORY_ROOT } from "../repository-root";
 import { pulumiCli } from "../pulumi-cli/pulumi-cli";
 import { type PreviewDigest, driftReport, renderDriftReport } from "./drift-report";
@@ -65,10 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return drifted ? EXIT.driftFound : EXIT.ok;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    log(`drift: ${(error as Error).message}`);
-    process.exit(error instanceof UsageError ? EXIT.usage : EXIT.configOrProgram);
-  },
-);
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  log(`drift: ${(error as Error).message}`);
+  exitAfterFlush(error instanceof UsageError ? EXIT.usage : EXIT.configOrProgram);
+});

@@ -6,9 +6,9 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { EXIT, UsageError } from "../plan/errors";
+import { EXIT, UsageError, exitAfterFlush } from "../plan/errors";
 import { REPOSITORY_ROOT } from "../repository-root";
-import { type PulumiCli, PulumiCliError, pulumiCli } from "../pulumi-cli/pulumi-cli";
+import { type PulumiCli, pulumiCli } from "../pulumi-cli/pulumi-cli";
 import { USAGE, parseEphemeralArgs } from "./args";
 import { type StackSummary, decideReaping } from "./expiry";
 import { ephemeralStackName, writeEphemeralStackFile } from "./stack-file";
@@ -65,14 +65,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      log(`ephemeral: ${error.message}`);
-      process.exit(EXIT.usage);
-    }
-    log(`ephemeral: ${error instanceof PulumiCliError ? error.message : (error as Error).message}`);
-    process.exit(EXIT.configOrProgram);
-  },
-);
+main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => {
+  log(`ephemeral: ${(error as Error).message}`);
+  exitAfterFlush(error instanceof UsageError ? EXIT.usage : EXIT.configOrProgram);
+});

@@ -5,7 +5,7 @@
  */
 import { ConfigError, formatProblem } from "../../stacks/config/problems";
 import { USAGE, parsePlanArgs } from "./args";
-import { EXIT, StackFileError, UsageError } from "./errors";
+import { EXIT, StackFileError, UsageError, exitAfterFlush } from "./errors";
 import { renderText } from "./render-text";
 import { runPlan } from "./run-plan";
 
@@ -50,13 +50,5 @@ function report(error: unknown): number {
 
 // Resource registrations fail asynchronously; report those the same way as thrown errors.
 process.on("unhandledRejection", (error) => exitAfterFlush(report(error)));
-
-/**
- * Exits once stdout and stderr have flushed: on a pipe, writes are asynchronous, and exiting at once
- * would cut a large plan document off (at 64 KiB on Linux).
- */
-function exitAfterFlush(code: number): void {
-  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
-}
 
 main(process.argv.slice(2)).then(exitAfterFlush, (error: unknown) => exitAfterFlush(report(error)));

@@ -12,6 +12,14 @@ export const EXIT = {
   driftFound: 4,
 } as const;
 
+/**
+ * Exits once stdout and stderr have flushed: on a pipe, writes are asynchronous, and exiting at once
+ * would cut a large document (a plan, a drift report) off at 64 KiB on Linux.
+ */
+export function exitAfterFlush(code: number): void {
+  process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));
+}
+
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }

@@ -5,8 +5,9 @@
  */
 import path from "node:path";
 import { ENFORCEMENT, ENVIRONMENTS } from "../../policies/enforcement";
+import { REPOSITORY_ROOT } from "../repository-root";
 
-export const ENFORCEMENT_DIR = path.resolve(__dirname, "../../policies/enforcement");
+export const ENFORCEMENT_DIR = path.join(REPOSITORY_ROOT, "policies/enforcement");
 
 export function enforcementFiles(): Record<string, string> {
   return Object.fromEntries(ENVIRONMENTS.map((environment) => [path.join(ENFORCEMENT_DIR, `${environment}.json`), `${JSON.stringify(ENFORCEMENT[environment], null, 2)}\n`]));

@@ -6,9 +6,10 @@
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
+import { REPOSITORY_ROOT } from "../repository-root";
 
-export const FACTS_FILE = path.resolve(__dirname, "../../policies/generated/resource-facts.json");
-const NODE_MODULES = path.resolve(__dirname, "../../node_modules");
+export const FACTS_FILE = path.join(REPOSITORY_ROOT, "policies/generated/resource-facts.json");
+const NODE_MODULES = path.join(REPOSITORY_ROOT, "node_modules");
 
 export interface ResourceFacts {
   readonly sdkVersions: Readonly<Record<string, string>>;
