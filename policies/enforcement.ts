@@ -56,7 +56,7 @@ export function environmentOf(config: Readonly<Record<string, string>>): Environ
 /** The level a policy runs at under `config`, resolved as the Pulumi CLI does. */
 export function enforcementOf(policy: ArmaturePolicy, config: PolicyPackConfig): EnforcementLevel {
   const own = config[policy.name];
-  const level = (typeof own === "string" ? own : own?.enforcementLevel) ?? levelOf(config["all"]) ?? policy.enforcementLevel ?? PACK_ENFORCEMENT;
+  const level = levelOf(own) ?? levelOf(config["all"]) ?? policy.enforcementLevel ?? PACK_ENFORCEMENT;
   return level === "remediate" ? "mandatory" : level;
 }
 

@@ -12,6 +12,7 @@ import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr, isPrivateCidr, parseCidr } from "../shared/cidr";
 import { serviceAccountId } from "../shared/naming";
 import type { Labels } from "../shared/types";
+import { workloadIdentityMember } from "../shared/workload-identity";
 import { gkeKubeconfig } from "./kubeconfig";
 import { type NodePoolSpec, createNodePool, validateNodePools } from "./node-pool";
 
@@ -235,7 +236,7 @@ export class GkeCluster extends pulumi.ComponentResource {
 
   /** The IAM member of a Kubernetes service account in this cluster, for Workload Identity bindings. */
   workloadIdentityMember(namespace: string, serviceAccount: string): string {
-    return `serviceAccount:${this.workloadPool}[${namespace}/${serviceAccount}]`;
+    return workloadIdentityMember(this.workloadPool, namespace, serviceAccount);
   }
 }
 

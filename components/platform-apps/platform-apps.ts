@@ -16,8 +16,9 @@ import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { DOMAIN_NAME } from "../shared/domain-name";
 import { RESTRICTED_POD_SECURITY, imageReference, imageVersion, toLabelValue } from "../shared/kubernetes";
-import { type DataServiceEndpoints, createNetworkPolicies } from "../shared/network-policies";
+import { type DataServiceEndpoints, GATEWAY_ACCESS_LABEL, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
+import { workloadIdentityMember } from "../shared/workload-identity";
 
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
 import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";
@@ -111,7 +112,6 @@ export const GATEWAY_NAMESPACE = "gateway";
 export const WORKERS_NAMESPACE = "workers";
 export const GATEWAY_NAME = "platform";
 export const DEFAULT_GATEWAY_DOMAIN = "platform.armature.internal";
-export const GATEWAY_ACCESS_LABEL = "armature.dev/gateway-access";
 const REDIS_SECRET = "platform-redis";
 /** Memorystore's server CA, as a ConfigMap (certificates are public) mounted at this path. */
 const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
@@ -179,7 +179,7 @@ export class PlatformApps extends pulumi.ComponentResource {
       new gcp.serviceaccount.IAMMember(`${name}-${app}-workload-identity`, {
         serviceAccountId: args.identities[app].name,
         role: "roles/iam.workloadIdentityUser",
-        member: `serviceAccount:${pool}[${namespaceName}/${app}]`,
+        member: workloadIdentityMember(pool, namespaceName, app),
       }, { parent: this });
       return app;
     };

@@ -17,13 +17,11 @@ import {
   isPinnedImage,
 } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
+import { KIT_HEALTH_PATHS, KIT_METRICS_PATH, KIT_PORT } from "../shared/kit-contract";
 
 type Input = k8s.types.input.core.v1.Container;
 
-/** The kit's platform contract (apps/kit README): one HTTP port, three health paths, metrics on the same port. */
-export const KIT_PORT = 8080;
-export const KIT_HEALTH_PATHS = { startup: "/startupz", liveness: "/livez", readiness: "/readyz" } as const;
-export const KIT_METRICS_PATH = "/metrics";
+export { KIT_HEALTH_PATHS, KIT_METRICS_PATH, KIT_PORT } from "../shared/kit-contract";
 /** The annotation that records each override, with its reason. */
 export const OVERRIDE_ANNOTATION_PREFIX = "armature.dev/override-";
 

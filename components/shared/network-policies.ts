@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { KIT_PORT } from "./kit-contract";
 import { PRIVATE_GOOGLE_APIS_CIDR } from "./private-google-access";
 import type { Labels } from "./types";
 
@@ -22,6 +23,8 @@ export const GKE_METADATA_SERVER = "169.254.169.252/32";
 export const NODE_LOCAL_DNS = "169.254.20.10/32";
 /** Managed Service for Prometheus runs its collectors as pods in gmp-system (GKE docs, managed collection). */
 export const PROMETHEUS_COLLECTORS = { namespace: "gmp-system", podLabels: { "app.kubernetes.io/name": "collector" } } as const;
+/** On namespaces whose HTTPRoutes the platform Gateway accepts (its allowedRoutes selects it). */
+export const GATEWAY_ACCESS_LABEL = "armature.dev/gateway-access";
 /** On every tenant namespace: the platform's namespaces allow traffic from tenants by this label. */
 export const TENANT_NAMESPACE_LABEL = "armature.dev/tenant-namespace";
 /** The Gateway's listener port (HTTPS). */
@@ -83,7 +86,7 @@ export interface GatewayPaths {
 }
 
 export function allowGateway(paths: GatewayPaths): NetworkPolicySpec {
-  const ingress = paths.sourceCidrs?.length ? [{ from: paths.sourceCidrs.map(ipPeer), ports: tcp(paths.appPort ?? 8080) }] : [];
+  const ingress = paths.sourceCidrs?.length ? [{ from: paths.sourceCidrs.map(ipPeer), ports: tcp(paths.appPort ?? KIT_PORT) }] : [];
   const egress = paths.address === undefined ? [] : [{ to: [hostPeer(paths.address)], ports: tcp(GATEWAY_PORT) }];
   return {
     podSelector: everyPod,

@@ -16,9 +16,11 @@ import type { PostgresInstance } from "../postgres/postgres";
 import type { PostgresDatabase } from "../postgres/postgres-database";
 import { argChecker } from "../shared/arg-error";
 import { RESTRICTED_POD_SECURITY, invalidLabels } from "../shared/kubernetes";
-import { TENANT_NAMESPACE_LABEL, createNetworkPolicies } from "../shared/network-policies";
+import { KIT_PORT } from "../shared/kit-contract";
+import { GATEWAY_ACCESS_LABEL, TENANT_NAMESPACE_LABEL, createNetworkPolicies } from "../shared/network-policies";
 import { serviceAccountId } from "../shared/naming";
 import type { Labels } from "../shared/types";
+import { workloadIdentityMember } from "../shared/workload-identity";
 import { type OrgBranch, type OrgBranchSpec, branchLabels, flattenBranches } from "./org-branches";
 import { type TenantNetworkArgs, tenantNetworkPolicies } from "./tenant-network-policies";
 import { DEFAULT_CONTAINER, TIER_SIZES, type TenantTier } from "./tenant-tiers";
@@ -95,7 +97,7 @@ export class Tenant extends pulumi.ComponentResource {
     this.namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: {
         name: this.namespaceName,
-        labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...rootLabels, "armature.dev/gateway-access": "true", [TENANT_NAMESPACE_LABEL]: "true" },
+        labels: { ...labels, ...RESTRICTED_POD_SECURITY, ...rootLabels, [GATEWAY_ACCESS_LABEL]: "true", [TENANT_NAMESPACE_LABEL]: "true" },
         annotations: { "armature.dev/display-name": args.displayName, "armature.dev/tier": args.tier },
       },
     }, k8sChild);
@@ -112,7 +114,7 @@ export class Tenant extends pulumi.ComponentResource {
         ],
       },
     }, k8sChild);
-    createNetworkPolicies(name, this.namespace.metadata.name, labels, tenantNetworkPolicies({ ...args.network, appPort: args.network.appPort ?? 8080 }), k8sChild);
+    createNetworkPolicies(name, this.namespace.metadata.name, labels, tenantNetworkPolicies({ ...args.network, appPort: args.network.appPort ?? KIT_PORT }), k8sChild);
     new k8s.core.v1.ConfigMap(`${name}-org-branches`, {
       metadata: inNamespace("org-branches"),
       data: { "branches.json": JSON.stringify(Object.values(this.branches), null, 2) },
@@ -131,7 +133,7 @@ export class Tenant extends pulumi.ComponentResource {
     new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
       serviceAccountId: this.gcpServiceAccount.name,
       role: "roles/iam.workloadIdentityUser",
-      member: `serviceAccount:${args.workloadPool}[${this.namespaceName}/${this.kubernetesServiceAccountName}]`,
+      member: workloadIdentityMember(args.workloadPool, this.namespaceName, this.kubernetesServiceAccountName),
     }, child);
 
     // Data at rest: the tenant's own key. Key rings can never be deleted, hence the random suffix.

@@ -14,6 +14,7 @@ import { NAMESPACE_NAME } from "../shared/kubernetes";
 import { serviceAccountId } from "../shared/naming";
 import { createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
+import { workloadIdentityMember } from "../shared/workload-identity";
 import { vaultNamespacePolicies } from "./vault-network-policies";
 import { createVaultTls } from "./vault-tls";
 import { AUDIT_LOG_PATH, vaultValues } from "./vault-values";
@@ -116,7 +117,7 @@ export class Vault extends pulumi.ComponentResource {
     new gcp.serviceaccount.IAMMember(`${name}-workload-identity`, {
       serviceAccountId: account.name,
       role: "roles/iam.workloadIdentityUser",
-      member: `serviceAccount:${args.workloadPool}[${namespaceName}/${RELEASE}]`,
+      member: workloadIdentityMember(args.workloadPool, namespaceName, RELEASE),
     }, gcpChild);
 
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {

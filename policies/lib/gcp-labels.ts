@@ -6,13 +6,13 @@
  */
 import type { PolicyProviderResource } from "@pulumi/policy";
 import facts from "../generated/resource-facts.json";
+import { SQL_INSTANCE } from "../resource-types";
 import { record, stringMap } from "./values";
 
 const LABEL_INPUTS: Readonly<Record<string, string>> = facts.gcpLabelInputs;
-export const CLOUD_SQL_INSTANCE = "gcp:sql/databaseInstance:DatabaseInstance";
 
 export function isLabelledGcpType(type: string): boolean {
-  return Object.hasOwn(LABEL_INPUTS, type) || type === CLOUD_SQL_INSTANCE;
+  return Object.hasOwn(LABEL_INPUTS, type) || type === SQL_INSTANCE;
 }
 
 export interface EffectiveLabels {
@@ -22,7 +22,7 @@ export interface EffectiveLabels {
 }
 
 export function effectiveGcpLabels(type: string, props: unknown, provider: PolicyProviderResource | undefined): EffectiveLabels {
-  if (type === CLOUD_SQL_INSTANCE) {
+  if (type === SQL_INSTANCE) {
     return { labels: stringMap(record(record(props)?.["settings"])?.["userLabels"]), input: "settings.userLabels" };
   }
   const input = LABEL_INPUTS[type] ?? "labels";

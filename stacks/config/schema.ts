@@ -14,8 +14,6 @@ import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
 import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
-export { COLOURS } from "../../components/blue-green-service/colours";
-export { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
 export { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
 export const WORKER_PLACEMENTS = ["separate-cluster", "services-cluster-pool"] as const;
@@ -121,8 +119,6 @@ const redis = z.strictObject({
     .string({ error: "a Memorystore version such as REDIS_7_2" })
     .regex(/^REDIS_[67]_\d$/, { error: "a Memorystore version such as REDIS_7_2" }),
 });
-
-export { TOPIC_NAME };
 
 const kafkaTopic = z.strictObject({
   name: z
