@@ -13,10 +13,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
-import { DNS_LABEL, imageVersion, isPinnedImage, toLabelValue } from "../shared/kubernetes";
+import { DNS_LABEL, imageVersion, isPinnedImage } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
 import { SERVICE_PORT, ServiceDeployment, type ServiceDeploymentArgs } from "../service-deployment/service-deployment";
-import { type MigrationPhase, type SecretKeyRef, createMigrationJob } from "./migration-job";
+import { type MigrationPhase, type SecretKeyRef, createMigrationJob, migrationJobName } from "./migration-job";
 
 import { COLOURS, type Colour } from "./colours";
 
@@ -186,7 +186,7 @@ interface HttpRouteSpec {
 
 /** `<app>-<phase>-<colour>-<version>`: a new release is a new Job (Job templates are immutable). */
 export function jobName(app: string, phase: string, colour: Colour, image: string): string {
-  return toLabelValue(`${app}-${phase}-${colour}-${imageVersion(image).toLowerCase().replace(/[._]/g, "-")}`).toLowerCase();
+  return migrationJobName(`${app}-${phase}-${colour}`, image);
 }
 
 function validate(name: string, args: BlueGreenServiceArgs): void {

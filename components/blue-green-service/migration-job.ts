@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT, toLabelValue } from "../shared/kubernetes";
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT, imageVersion, toLabelValue } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
 
 export type MigrationPhase = "pre" | "post";
@@ -31,6 +31,11 @@ export interface MigrationJobSpec {
   readonly serviceAccountName?: pulumi.Input<string>;
   /** Kubernetes kills the Job after this. Default 1800. */
   readonly deadlineSeconds?: number;
+}
+
+/** `<prefix>-<migrator version>`, a valid object name: a new migrator release is a new Job (Job templates are immutable). */
+export function migrationJobName(prefix: string, migratorImage: string): string {
+  return toLabelValue(`${prefix}-${imageVersion(migratorImage).toLowerCase().replace(/[._]/g, "-")}`).toLowerCase();
 }
 
 export function createMigrationJob(resourceName: string, spec: MigrationJobSpec, opts: pulumi.CustomResourceOptions): k8s.batch.v1.Job {

@@ -9,13 +9,13 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
-import { createMigrationJob } from "../blue-green-service/migration-job";
+import { createMigrationJob, migrationJobName } from "../blue-green-service/migration-job";
 import type { Taint } from "../gke-cluster/node-pool";
 import { KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { DOMAIN_NAME } from "../shared/domain-name";
-import { RESTRICTED_POD_SECURITY, imageReference, imageVersion, toLabelValue } from "../shared/kubernetes";
+import { RESTRICTED_POD_SECURITY, imageReference } from "../shared/kubernetes";
 import { type DataServiceEndpoints, GATEWAY_ACCESS_LABEL, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 import { workloadIdentityMember } from "../shared/workload-identity";
@@ -264,13 +264,14 @@ export class PlatformApps extends pulumi.ComponentResource {
     createNetworkPolicies(`${name}-workers`, workersNamespace.metadata.name, labels, workersNamespacePolicies(fence), workers);
     const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);
     const workerAccount = serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace);
+    const migratorImage = image("migrator", args.activeColour);
     const migration = (phase: "pre" | "post", dependsOn: pulumi.Resource[]) =>
       createMigrationJob(`${name}-worker-${phase}`, {
         namespace: workersNamespace.metadata.name,
         // Named by the migrator release only: a colour switch to the same release runs nothing new.
-        jobName: toLabelValue(`worker-${phase}-${imageVersion(image("migrator", args.activeColour)).toLowerCase().replace(/[._]/g, "-")}`).toLowerCase(),
+        jobName: migrationJobName(`worker-${phase}`, migratorImage),
         phase,
-        image: image("migrator", args.activeColour),
+        image: migratorImage,
         database: "worker",
         databaseUrl: { name: workerDatabase.metadata.name, key: "DATABASE_URL" },
         labels,
