@@ -1,7 +1,7 @@
 /** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type App, currentContext, problemSchema, requireActor, sendProblem } from "../kit/index";
+import { type App, problemSchema, requireActor, sendProblem } from "../kit/index";
 import type { RegistryCache } from "./registry-cache";
 import type { RegistryStore } from "./registry-store";
 import {
@@ -30,7 +30,7 @@ const tags = ["registry"];
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 function notFound(reply: FastifyReply, name: string) {
-  return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered`, invocationId: currentContext()?.invocationId });
+  return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered` });
 }
 
 export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void {
@@ -68,7 +68,6 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
           code: "invalid_settings",
           detail: `the settings do not satisfy settingsSchema: ${problems.join("; ")}`,
           issues: problems.map((message) => ({ in: "body", path: "settings", message })),
-          invocationId: currentContext()?.invocationId,
         });
       }
       const { document, created } = await store.put(request.params.name, request.body, by);
@@ -147,7 +146,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
       if (!by) return reply;
       const document = await store.removeOverride(request.params.name, request.params.id, by);
       if (!document) {
-        return sendProblem(reply, { status: 404, code: "override_not_found", detail: `service ${request.params.name} has no override ${request.params.id}`, invocationId: currentContext()?.invocationId });
+        return sendProblem(reply, { status: 404, code: "override_not_found", detail: `service ${request.params.name} has no override ${request.params.id}` });
       }
       cache.set(document.name, document);
       await deps.publish(document.name, document.revision, document);

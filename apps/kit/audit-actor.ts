@@ -24,7 +24,6 @@ export function requireActor(reply: FastifyReply): Actor | undefined {
       detail: scope?.callerAuthentication
         ? "changes are audited: call with `Authorization: Bearer <token>`, a service-account token for this platform's audience (in a pod: the file CALLER_TOKEN_FILE names; for a person: `kubectl -n platform create token <account> --audience armature-platform`)"
         : "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
-      invocationId: context?.invocationId,
     });
     return undefined;
   }

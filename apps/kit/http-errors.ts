@@ -35,14 +35,15 @@ export class HttpProblem extends Error {
   }
 }
 
+/** Sends a problem document; its invocationId is the request's unless the problem names one. */
 export function sendProblem(reply: FastifyReply, problem: Omit<Problem, "type" | "title"> & { title?: string }): FastifyReply {
-  const body: Problem = { type: "about:blank", title: problem.title ?? STATUS_CODES[problem.status] ?? "Error", ...problem };
+  const invocationId = problem.invocationId ?? reply.request.invocation?.context.invocationId;
+  const body: Problem = { type: "about:blank", title: problem.title ?? STATUS_CODES[problem.status] ?? "Error", ...problem, ...(invocationId ? { invocationId } : {}) };
   return reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const invocationId = request.invocation?.context.invocationId;
     if (hasZodFastifySchemaValidationErrors(error)) {
       const where = error.validationContext ?? "request";
       const issues = error.validation.map((issue) => ({
@@ -55,20 +56,18 @@ export function installErrorHandlers(app: FastifyInstance): void {
         code: `invalid_${where}`,
         detail: `the request ${where} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
         issues,
-        invocationId,
       });
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const issues = error instanceof HttpProblem && error.issues ? { issues: [...error.issues] } : {};
-      return sendProblem(reply, { status, code: error.code ?? "bad_request", detail: error.message, invocationId, ...issues });
+      return sendProblem(reply, { status, code: error.code ?? "bad_request", detail: error.message, ...issues });
     }
     request.log.error({ err: error }, "request failed");
     return sendProblem(reply, {
       status: status >= 500 && status < 600 ? status : 500,
       code: "internal_error",
       detail: "the service failed to handle this request; quote the invocationId when you report it",
-      invocationId,
     });
   });
 
@@ -77,7 +76,6 @@ export function installErrorHandlers(app: FastifyInstance): void {
       status: 404,
       code: "not_found",
       detail: `no route ${request.method} ${request.url.split("?")[0]}; the API is described at /openapi.json`,
-      invocationId: request.invocation?.context.invocationId,
     }),
   );
 }

@@ -172,7 +172,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       request.invocation = scopeFor(context, span);
       request.log = request.invocation.logger;
       reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
-      if (refusal) return void sendProblem(reply, { ...refusal, invocationId: request.invocation.context.invocationId });
+      if (refusal) return void sendProblem(reply, refusal);
       done();
     };
     if (badHeader) return begin(received, { status: 400, code: "invalid_context_header", detail: badHeader.message });

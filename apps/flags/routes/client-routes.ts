@@ -3,7 +3,7 @@
  * cheap), evaluation on the server for clients without an in-process SDK, and exposure batches.
  */
 import { z } from "zod";
-import { type App, currentContext, problemSchema, sendProblem } from "../../kit/index";
+import { type App, problemSchema, sendProblem } from "../../kit/index";
 import type { ExposurePublisher } from "../exposure-publisher";
 import type { FlagStore } from "../flag-store";
 import { contextNameSchema, environmentNameSchema, flagKeySchema, flagSetSchema } from "../model/definition";
@@ -81,7 +81,7 @@ export function registerClientRoutes(app: App, deps: ClientRoutesDeps): void {
     async (request, reply) => {
       const version = deps.version();
       if (version === undefined) {
-        return sendProblem(reply, { status: 503, code: "flag_set_unavailable", detail: "the flag set has not been loaded from Postgres yet; retry shortly", invocationId: currentContext()?.invocationId });
+        return sendProblem(reply, { status: 503, code: "flag_set_unavailable", detail: "the flag set has not been loaded from Postgres yet; retry shortly" });
       }
       const { environment, context, flags } = request.body;
       const evaluations = deps.evaluations(environment);
@@ -111,7 +111,7 @@ export function registerClientRoutes(app: App, deps: ClientRoutesDeps): void {
         await deps.publishExposures(exposures);
       } catch (error) {
         request.log.warn({ err: error, exposures: exposures.length }, "exposures could not be written to Kafka");
-        return sendProblem(reply, { status: 503, code: "exposures_unavailable", detail: "Kafka is unreachable: keep the batch and send it again later", invocationId: currentContext()?.invocationId });
+        return sendProblem(reply, { status: 503, code: "exposures_unavailable", detail: "Kafka is unreachable: keep the batch and send it again later" });
       }
       return reply.code(202).send({ recorded: exposures.length });
     },

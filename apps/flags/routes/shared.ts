@@ -1,7 +1,7 @@
 /** What the flags API's routes share: error responses, the audit entry schema, 404s, publishing. */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { currentContext, problemSchema, sendProblem } from "../../kit/index";
+import { problemSchema, sendProblem } from "../../kit/index";
 import type { FlagChange } from "../change-feed";
 
 export const errorResponses = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema };
@@ -34,5 +34,5 @@ export const auditEntrySchema = z.object({
 });
 
 export function notFound(reply: FastifyReply, what: "flag" | "segment", key: string): FastifyReply {
-  return sendProblem(reply, { status: 404, code: `${what}_not_found`, detail: `there is no ${what} ${JSON.stringify(key)}`, invocationId: currentContext()?.invocationId });
+  return sendProblem(reply, { status: 404, code: `${what}_not_found`, detail: `there is no ${what} ${JSON.stringify(key)}` });
 }

@@ -17,7 +17,6 @@ export function unknownJob(reply: FastifyReply, jobId: string, where: "path" | "
     code: "unknown_job",
     detail: `no job ${JSON.stringify(jobId)} is registered in this agent; GET /v1/jobs lists the jobs it runs`,
     ...(where === "body" ? { issues: [{ in: "body", path: "jobId", message: "unknown job" }] } : {}),
-    invocationId: currentContext()?.invocationId,
   });
 }
 
@@ -27,18 +26,17 @@ export function invalidParams(reply: FastifyReply, jobId: string, issues: readon
     code: "invalid_params",
     detail: `the parameters do not fit job ${jobId}'s schema (GET /v1/jobs/${jobId} shows it): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
     issues: issues.map((issue) => ({ in: "body", ...issue })),
-    invocationId: currentContext()?.invocationId,
   });
 }
 
 export function notFound(reply: FastifyReply, code: string, detail: string): FastifyReply {
-  return sendProblem(reply, { status: 404, code, detail, invocationId: currentContext()?.invocationId });
+  return sendProblem(reply, { status: 404, code, detail });
 }
 
 export function conflict(reply: FastifyReply, code: string, detail: string): FastifyReply {
-  return sendProblem(reply, { status: 409, code, detail, invocationId: currentContext()?.invocationId });
+  return sendProblem(reply, { status: 409, code, detail });
 }
 
 export function badField(reply: FastifyReply, code: string, path: string, detail: string): FastifyReply {
-  return sendProblem(reply, { status: 400, code, detail, issues: [{ in: "body", path, message: detail }], invocationId: currentContext()?.invocationId });
+  return sendProblem(reply, { status: 400, code, detail, issues: [{ in: "body", path, message: detail }] });
 }
