@@ -7,12 +7,12 @@
  */
 import { Gauge } from "prom-client";
 import { z } from "zod";
-import { createKafka, createPostgresPool, createRedis } from "../kit/dependencies";
 import { kafkaCheck, postgresCheck, redisCheck } from "../kit/health/dependency-checks";
 import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, healthDocumentSchema, runChecks } from "../kit/index";
-import { DiscoveryClient } from "../discovery/sdk/index";
+import type { ServiceDocument } from "../discovery/sdk/index";
 import type { HealthConfig } from "./config";
 import { createHealthReporter, serviceStatuses } from "./health-reports";
+import { serviceLister } from "./service-listing";
 import { endpointChecks } from "./service-checks";
 import { renderStatusPage } from "./status-page";
 
@@ -22,24 +22,13 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   const { config, logger, app } = kit;
   const timeoutMs = config.HEALTH_CHECK_TIMEOUT_MS;
   const platformChecks: HealthCheck[] = [];
-  if (config.DATABASE_URL) {
-    const pool = createPostgresPool(config.DATABASE_URL, { timeoutMs, max: 2, logger });
-    platformChecks.push(postgresCheck(pool, timeoutMs));
-    kit.onShutdown(() => pool.end());
-  }
-  if (config.REDIS_URL) {
-    const redis = createRedis(config.REDIS_URL, { timeoutMs, logger, connectionName: "health", tlsCaFile: config.REDIS_TLS_CA_FILE });
-    platformChecks.push(redisCheck(redis, timeoutMs));
-    kit.onShutdown(() => redis.quit().catch(() => redis.disconnect()));
-  }
-  if (config.KAFKA_BROKERS) {
-    const admin = createKafka(config.KAFKA_BROKERS.split(","), { clientId: "health", timeoutMs, logger, auth: config.KAFKA_AUTH }).admin();
-    platformChecks.push(kafkaCheck(admin, timeoutMs));
-    kit.onShutdown(() => admin.disconnect());
-  }
-  const discovery = config.DISCOVERY_URL && config.REDIS_URL ? new DiscoveryClient({ url: config.DISCOVERY_URL, redisUrl: config.REDIS_URL, redisTlsCaFile: config.REDIS_TLS_CA_FILE, timeoutMs, logger }) : undefined;
-  if (discovery) kit.onShutdown(() => discovery.close());
-  const reportHealth = discovery && config.DISCOVERY_URL ? createHealthReporter(kit, config.DISCOVERY_URL, timeoutMs) : undefined;
+  // What it probes stays out of its own /readyz (checked: false): it must stay up to report them down.
+  if (config.DATABASE_URL) platformChecks.push(postgresCheck(kit.postgres(config.DATABASE_URL, { max: 2, checked: false }), timeoutMs));
+  if (config.REDIS_URL) platformChecks.push(redisCheck(kit.redis(config.REDIS_URL, { checked: false }), timeoutMs));
+  if (config.KAFKA_BROKERS) platformChecks.push(kafkaCheck(kit.kafka(config.KAFKA_BROKERS.split(","), { checked: false }), timeoutMs));
+  const discoveryUrl = config.DISCOVERY_URL && config.REDIS_URL ? config.DISCOVERY_URL : undefined;
+  const listServices = discoveryUrl ? serviceLister(kit, discoveryUrl, timeoutMs) : undefined;
+  const reportHealth = discoveryUrl ? createHealthReporter(kit, discoveryUrl, timeoutMs) : undefined;
 
   const registry = kit.metrics.registry;
   const up = new Gauge({ name: "armature_health_check_up", help: "1 when the check passes or warns, 0 when it fails.", labelNames: ["check", "component"] as const, registers: [registry] });
@@ -53,10 +42,10 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   async function probe(): Promise<HealthDocument> {
     const checks = [...platformChecks];
     const listing: HealthCheck = { key: "discovery:services", componentType: "component", timeoutMs, run: () => Promise.resolve({ observedValue: services.length, observedUnit: "services" }) };
-    let services: Awaited<ReturnType<DiscoveryClient["list"]>> = [];
-    if (discovery) {
+    let services: ServiceDocument[] = [];
+    if (listServices) {
       try {
-        services = await discovery.list();
+        services = await listServices();
         checks.push(listing, ...endpointChecks(services, config.SERVICE_PROBE_PATH, timeoutMs));
       } catch (error) {
         checks.push({ ...listing, run: () => Promise.reject(error instanceof Error ? error : new Error(String(error))) });

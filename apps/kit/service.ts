@@ -48,12 +48,12 @@ export interface ServiceKit<C> {
   readonly config: C;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
-  /** A Postgres pool: closed on shutdown, checked by /readyz and /startupz. */
-  postgres(url: string, options?: { name?: string; max?: number }): pg.Pool;
+  /** A Postgres pool: closed on shutdown, checked by /readyz and /startupz (unless `checked: false`). */
+  postgres(url: string, options?: { name?: string; max?: number; checked?: boolean }): pg.Pool;
   /** A Redis client: closed on shutdown, checked by /readyz and /startupz (unless `checked: false`). */
   redis(url: string, options?: { name?: string; checked?: boolean }): Redis;
-  /** A Kafka admin for cluster metadata: disconnected on shutdown, checked by /readyz and /startupz. */
-  kafka(brokers: readonly string[], options?: { name?: string }): Admin;
+  /** A Kafka admin for cluster metadata: disconnected on shutdown, checked by /readyz and /startupz (unless `checked: false`). */
+  kafka(brokers: readonly string[], options?: { name?: string; checked?: boolean }): Admin;
   /** A circuit breaker with a timeout for calls to `name`. */
   guard(options: GuardOptions): Guard;
   /** An HTTP client that forwards the invocation context, behind a circuit breaker. */
@@ -240,7 +240,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     metrics,
     postgres(url, opts = {}) {
       const pool = createPostgresPool(url, { timeoutMs, max: opts.max, logger });
-      health.checks.push(postgresCheck(pool, timeoutMs, opts.name));
+      if (opts.checked !== false) health.checks.push(postgresCheck(pool, timeoutMs, opts.name));
       closers.push(() => pool.end());
       return pool;
     },
@@ -252,7 +252,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     },
     kafka(brokers, opts = {}) {
       const admin = createKafka(brokers, { clientId: options.name, timeoutMs, logger, auth: config.KAFKA_AUTH }).admin();
-      health.checks.push(kafkaCheck(admin, timeoutMs, opts.name));
+      if (opts.checked !== false) health.checks.push(kafkaCheck(admin, timeoutMs, opts.name));
       closers.push(() => admin.disconnect());
       return admin;
     },
