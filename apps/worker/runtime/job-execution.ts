@@ -5,11 +5,11 @@
  * retried after a backoff, dead (the dead-letter state), or handed back at shutdown.
  */
 import { trace, SpanStatusCode } from "@opentelemetry/api";
-import type { InvocationContext, ServiceKit, WireContext } from "../../kit/index";
+import type { InvocationContext, ServiceKit } from "../../kit/index";
 import { currentContext, log } from "../../kit/index";
 import { JobAbort, type JobAbortReason, type JobContext, type JobDefinition, type JobLog, type JobLogLevel } from "./job-definition";
 import { LeaseLostError, NonRetryableError } from "./job-errors";
-import type { JobRegistry } from "./job-registry";
+import { type JobRegistry, describeIssues } from "./job-registry";
 import type { WorkerMetrics } from "./metrics";
 import { retryDelayMs } from "./retry-policy";
 import type { ClaimedRun, Finish, Lease, LogLine, Renewal, RunQueue } from "./run-queue";
@@ -97,16 +97,10 @@ export class Execution {
     const timer = setTimeout(() => this.abort("timeout", `the attempt exceeded the job's timeout of ${job.timeoutMs} ms`), job.timeoutMs);
     // A job that ignores its abort signal keeps its lease (exclusivity first) but is reported.
     const stuck = setTimeout(() => log().error({ runId: run.id, jobId: run.jobId }, "the job ignores its abort signal; it keeps its lease until it returns"), job.timeoutMs + deps.leaseMs);
-    const received: WireContext = {
-      invocationId: run.context.invocationId,
-      tenant: run.context.tenant,
-      actor: run.context.actor,
-      toggles: run.context.toggles,
-      routingKey: run.context.routingKey,
-    };
     const parent = HEX_TRACE.test(run.context.traceId ?? "") && HEX_SPAN.test(run.context.spanId ?? "") ? { traceId: run.context.traceId, spanId: run.context.spanId } : undefined;
     try {
-      await deps.invoke(`job ${job.id}`, received, () => this.attempt(job), {
+      // The trigger's context: the kit forks it (its invocation becomes the parent), as for a request.
+      await deps.invoke(`job ${job.id}`, run.context, () => this.attempt(job), {
         parent,
         attributes: { "worker.job_id": job.id, "worker.run_id": run.id, "worker.attempt": run.attempt, "worker.agent": deps.agentId },
       });
@@ -124,7 +118,7 @@ export class Execution {
     let finish: Finish;
     try {
       const params = deps.registry.parseParams(job, run.params);
-      if (!params.ok) throw new NonRetryableError(`the stored parameters no longer fit the job's schema: ${params.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+      if (!params.ok) throw new NonRetryableError(`the stored parameters no longer fit the job's schema: ${describeIssues(params.issues)}`);
       const result: unknown = await job.run(this.contextFor(job, params.params, context));
       finish = { state: "succeeded", outcome: "succeeded", result: jsonSize(result) <= MAX_RESULT_BYTES ? (result ?? null) : { truncated: true, bytes: jsonSize(result) } };
     } catch (error) {

@@ -55,3 +55,8 @@ export class JobRegistry {
     };
   }
 }
+
+/** Parameter issues as one line: "params.limit: Too big; params.region: Invalid option". */
+export function describeIssues(issues: readonly ParamIssue[]): string {
+  return issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+}

@@ -7,7 +7,7 @@
 import type { Logger } from "pino";
 import { type ServiceKit, currentContext, log } from "../../kit/index";
 import { parseCron } from "./cron-schedule";
-import type { JobRegistry } from "./job-registry";
+import { type JobRegistry, describeIssues } from "./job-registry";
 import type { DueSchedule, ScheduleInput, ScheduleStore, TickPlan } from "./schedule-store";
 import { Sleeper } from "./sleeper";
 
@@ -51,7 +51,7 @@ export class Scheduler {
     const job = this.options.registry.get(due.jobId);
     if (!job) return { fire: false, reason: `job ${due.jobId} is not registered in this agent`, next };
     const params = this.options.registry.parseParams(job, due.params);
-    if (!params.ok) return { fire: false, reason: `its parameters no longer fit the job's schema: ${params.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, next };
+    if (!params.ok) return { fire: false, reason: `its parameters no longer fit the job's schema: ${describeIssues(params.issues)}`, next };
     return { fire: true, maxAttempts: job.retry.maxAttempts, params: params.params, next };
   }
 

@@ -26,7 +26,7 @@ import { parseCron } from "./cron-schedule";
 import type { DB } from "../../../migrations/worker/schema.generated";
 import type { JobDefinition } from "./job-definition";
 import { JobDefinitionError } from "./job-errors";
-import { JobRegistry } from "./job-registry";
+import { JobRegistry, describeIssues } from "./job-registry";
 import { createWorkerMetrics, registerQueueGauges } from "./metrics";
 import { RunHistory } from "./run-history";
 import { RunQueue } from "./run-queue";
@@ -74,7 +74,7 @@ function codeScheduleInput(schedule: CodeSchedule, registry: JobRegistry): Sched
   const job = registry.get(schedule.jobId);
   if (!job) throw new JobDefinitionError(schedule.jobId, `schedule ${schedule.id} names this job, which is not registered`);
   const params = registry.parseParams(job, schedule.params ?? {});
-  if (!params.ok) throw new JobDefinitionError(job.id, `schedule ${schedule.id}: ${params.issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`);
+  if (!params.ok) throw new JobDefinitionError(job.id, `schedule ${schedule.id}: ${describeIssues(params.issues)}`);
   const cron = parseCron(schedule.cron, schedule.timezone ?? "UTC");
   if (!cron.ok) throw new JobDefinitionError(job.id, `schedule ${schedule.id}: ${cron.problem}`);
   return { id: schedule.id, jobId: job.id, params: params.params, cron: cron.schedule, enabled: true, source: "code", updatedBy: "code" };

@@ -1,7 +1,7 @@
 /** The worker API's 4xx answers beyond schema validation: what was wrong, where, and how to fix it. */
 import type { FastifyReply } from "fastify";
 import { type InvocationContext, currentContext, requireActor, sendProblem } from "../../../kit/index";
-import type { ParamIssue } from "../job-registry";
+import { type ParamIssue, describeIssues } from "../job-registry";
 
 /**
  * The invocation context of a change, which must name an actor (else a 401 is sent and undefined
@@ -24,7 +24,7 @@ export function invalidParams(reply: FastifyReply, jobId: string, issues: readon
   return sendProblem(reply, {
     status: 400,
     code: "invalid_params",
-    detail: `the parameters do not fit job ${jobId}'s schema (GET /v1/jobs/${jobId} shows it): ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`,
+    detail: `the parameters do not fit job ${jobId}'s schema (GET /v1/jobs/${jobId} shows it): ${describeIssues(issues)}`,
     issues: issues.map((issue) => ({ in: "body", ...issue })),
   });
 }
