@@ -8,7 +8,7 @@
 import { Gauge } from "prom-client";
 import { z } from "zod";
 import { kafkaCheck, postgresCheck, redisCheck } from "../kit/health/dependency-checks";
-import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, healthDocumentSchema, runChecks } from "../kit/index";
+import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, healthDocumentSchema, httpStatusFor, runChecks } from "../kit/index";
 import type { ServiceDocument } from "../discovery/sdk/index";
 import type { HealthConfig } from "./config";
 import { createHealthReporter, serviceStatuses } from "./health-reports";
@@ -90,7 +90,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     },
     async (request, reply) => {
       const document = request.query.fresh === "true" || !latest ? await probeOnce() : latest;
-      return reply.code(document.status === "fail" ? 503 : 200).type(HEALTH_CONTENT_TYPE).send(document);
+      return reply.code(httpStatusFor(document.status)).type(HEALTH_CONTENT_TYPE).send(document);
     },
   );
 

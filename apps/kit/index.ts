@@ -1,7 +1,7 @@
 /** The Armature app kit: everything an app needs from the platform. See README.md. */
 export { type Actor, auditColumns, requireActor } from "./audit-actor";
 export { type KitConfig, ConfigError, kitConfigSchema, parseConfig } from "./config";
-export { HEALTH_CONTENT_TYPE, type CheckResult, type HealthDocument, type HealthStatus, healthDocumentSchema, worstStatus } from "./health/health-document";
+export { HEALTH_CONTENT_TYPE, type CheckResult, type HealthDocument, type HealthStatus, healthDocumentSchema, httpStatusFor, worstStatus } from "./health/health-document";
 export { type HealthCheck, runCheck, runChecks } from "./health/health-check";
 export { HEALTH_PATHS } from "./health/health-routes";
 export { type HttpClient, type HttpResponse, UpstreamError, propagationHeaders } from "./http-client";
