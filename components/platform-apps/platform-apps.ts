@@ -278,7 +278,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         serviceAccountName: workerAccount,
       }, { ...workers, dependsOn });
     const preMigration = migration("pre", [workerDatabase]);
-    const scaling = { minReplicas: 2, maxReplicas: 10, runsPerAgent: 4, kedaChartVersion: DEFAULT_KEDA_CHART_VERSION, ...args.workerScaling };
+    const scaling = workerScalingOf(args);
     this.worker = new ServiceDeployment(`${name}-worker`, {
       namespace: workersNamespace.metadata.name,
       app: "worker",
@@ -329,6 +329,17 @@ const TOLERATION_EFFECTS: Readonly<Record<Taint["effect"], string>> = {
   NO_EXECUTE: "NoExecute",
 };
 
+/** Worker scaling with its defaults filled in (WorkerScaling documents them). */
+function workerScalingOf(args: PlatformAppsArgs): Required<WorkerScaling> {
+  const scaling = args.workerScaling ?? {};
+  return {
+    minReplicas: scaling.minReplicas ?? 2,
+    maxReplicas: scaling.maxReplicas ?? 10,
+    runsPerAgent: scaling.runsPerAgent ?? 4,
+    kedaChartVersion: scaling.kedaChartVersion ?? DEFAULT_KEDA_CHART_VERSION,
+  };
+}
+
 function validate(name: string, args: PlatformAppsArgs): void {
   const check = argChecker("PlatformApps", name);
   check(/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(args.registry), "registry", `${JSON.stringify(args.registry)} is not an image registry path`, "use e.g. europe-west1-docker.pkg.dev/my-project/platform");
@@ -338,14 +349,10 @@ function validate(name: string, args: PlatformAppsArgs): void {
   check(args.network.dataServices.postgresAddress !== undefined, "network.dataServices.postgresAddress", "missing", "pass the Postgres instance's private address: worker agents, their migrations and KEDA's scaler reach it");
   check(isControlPlaneCidr(args.workers.controlPlaneCidr), "workers.controlPlaneCidr", `${JSON.stringify(args.workers.controlPlaneCidr)} is not a /28 CIDR block`, "give the worker cluster's masterCidr (the services cluster's when workers run there)");
   check(args.databaseUrls.worker !== undefined, "databaseUrls.worker", "missing", "worker agents keep their queue in Postgres: add a worker database (stacks/infrastructure.ts APPS_WITH_DATABASES)");
-  const scaling = args.workerScaling ?? {};
-  const min = scaling.minReplicas ?? 2;
-  const max = scaling.maxReplicas ?? 10;
-  const runs = scaling.runsPerAgent ?? 4;
+  const { minReplicas: min, maxReplicas: max, runsPerAgent: runs, kedaChartVersion: chart } = workerScalingOf(args);
   check(Number.isInteger(min) && min >= 2, "workerScaling.minReplicas", `${min} is below 2`, "keep at least 2 agents: each serves the API and the scheduler, and a spot node may go at any time");
   check(Number.isInteger(max) && max >= min, "workerScaling.maxReplicas", `${max} is below minReplicas (${min})`, `use ${min} or more`);
   check(Number.isInteger(runs) && runs >= 1 && runs <= 256, "workerScaling.runsPerAgent", `${runs} is not from 1 to 256`, "use the attempts one agent can run at once, e.g. 4");
-  const chart = scaling.kedaChartVersion ?? DEFAULT_KEDA_CHART_VERSION;
   check(chart === false || /^\d+\.\d+\.\d+$/.test(chart), "workerScaling.kedaChartVersion", `${JSON.stringify(chart)} is not a pinned chart version`, "pin an exact version such as 2.21.1, or false when KEDA is already installed");
   const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
   check(DOMAIN_NAME.test(domain), "gatewayDomain", `${JSON.stringify(domain)} is not a lowercase DNS name of two or more labels`, "use e.g. platform.example.internal (no trailing dot, no wildcard)");

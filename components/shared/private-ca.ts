@@ -29,7 +29,7 @@ export interface ServerCertificateSpec {
 
 const SUBJECT_ORGANIZATION = "Armature";
 /** Renew a month before expiry: the next `pulumi up` after that point re-issues the certificate. */
-const EARLY_RENEWAL_HOURS = 720;
+export const EARLY_RENEWAL_HOURS = 720;
 
 /** Resources named `<name>` (a key and a self-signed CA certificate). */
 export function createPrivateCa(name: string, spec: { commonName: string; validityHours: number }, opts: pulumi.CustomResourceOptions): PrivateCa {

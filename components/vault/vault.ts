@@ -11,6 +11,7 @@ import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { NAMESPACE_NAME } from "../shared/kubernetes";
+import { EARLY_RENEWAL_HOURS } from "../shared/private-ca";
 import { serviceAccountId } from "../shared/naming";
 import { createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
@@ -197,5 +198,5 @@ function validate(name: string, args: VaultArgs): void {
   check(/^\d+s$/.test(args.keyRotationPeriod ?? "7776000s") && Number.parseInt(args.keyRotationPeriod ?? "7776000s", 10) >= 86400, "keyRotationPeriod", `${JSON.stringify(args.keyRotationPeriod)} is not a duration of a day or more in seconds`, 'use e.g. "7776000s" (90 days)');
   const ca = args.caValidityHours ?? 5 * 8760;
   const leaf = args.certificateValidityHours ?? 8760;
-  check(leaf > 720 && leaf < ca, "certificateValidityHours", `${leaf} is not between the 30-day renewal window and the CA's ${ca} hours`, "keep the server certificate shorter-lived than its CA and longer than 720 hours");
+  check(leaf > EARLY_RENEWAL_HOURS && leaf < ca, "certificateValidityHours", `${leaf} is not between the 30-day renewal window and the CA's ${ca} hours`, `keep the server certificate shorter-lived than its CA and longer than ${EARLY_RENEWAL_HOURS} hours`);
 }
