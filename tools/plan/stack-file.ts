@@ -34,14 +34,22 @@ export function readStackConfig(rootDir: string, stack: string, configFile?: str
   if (!existsSync(file)) {
     if (configFile) throw new UsageError(`no config file at ${configFile}`);
     if (pullRequest) {
-      const baseFile = path.join(rootDir, `Pulumi.${EPHEMERAL_BASE_STACK}.yaml`);
-      const { plain } = withoutSecrets(readStackFileConfig(baseFile));
-      const derived = deriveEphemeralConfig(plain, Number(pullRequest[1]));
-      return { project, stack, origin: `ephemeral template from ${path.basename(baseFile)}`, ...encode(derived) };
+      const { config, baseFile } = ephemeralStackConfig(rootDir, Number(pullRequest[1]));
+      return { project, stack, origin: `ephemeral template from ${path.basename(baseFile)}`, ...encode(config) };
     }
     throw new UsageError(`no stack named ${JSON.stringify(stack)}: there is no ${path.basename(file)} (known stacks: ${knownStacks(rootDir).join(", ") || "none"}; pr-<n> stacks come from the ephemeral template)`);
   }
   return { project, stack, origin: path.relative(rootDir, file) || file, ...encode(readStackFileConfig(file)) };
+}
+
+/**
+ * A pull request's stack config: the base stack's, without its secrets (their ciphertext belongs
+ * to the base stack alone), through the ephemeral template.
+ */
+export function ephemeralStackConfig(rootDir: string, pullRequest: number): { config: Record<string, unknown>; omittedSecrets: string[]; baseFile: string } {
+  const baseFile = path.join(rootDir, `Pulumi.${EPHEMERAL_BASE_STACK}.yaml`);
+  const { plain, omitted } = withoutSecrets(readStackFileConfig(baseFile));
+  return { config: deriveEphemeralConfig(plain, pullRequest), omittedSecrets: omitted, baseFile };
 }
 
 function readProjectName(rootDir: string): string {
@@ -53,7 +61,7 @@ function readProjectName(rootDir: string): string {
 }
 
 /** The `config:` mapping of a stack file, as written (secure values still encrypted). */
-export function readStackFileConfig(file: string): Record<string, unknown> {
+function readStackFileConfig(file: string): Record<string, unknown> {
   const document = parseYamlFile(file) ?? {};
   if (typeof document !== "object" || Array.isArray(document)) {
     throw new StackFileError(`${path.basename(file)}: expected a mapping with a "config" key`);
@@ -90,7 +98,7 @@ function parseYamlFile(file: string): unknown {
  * Splits off the keys holding a `secure:` value anywhere inside: their ciphertext belongs to one
  * stack's secrets provider and cannot be carried into another stack.
  */
-export function withoutSecrets(values: Record<string, unknown>): { plain: Record<string, unknown>; omitted: string[] } {
+function withoutSecrets(values: Record<string, unknown>): { plain: Record<string, unknown>; omitted: string[] } {
   const omitted = Object.keys(values).filter((key) => maskSecure(values[key]).secret);
   const plain = Object.fromEntries(Object.entries(values).filter(([key]) => !omitted.includes(key)));
   return { plain, omitted };
