@@ -2,7 +2,7 @@
  * The registry in Postgres (kysely). Every change runs in one transaction with its audit entry
  * (who, when, before, after), and bumps the service's revision so clients can tell versions apart.
  */
-import { Kysely, PostgresDialect, type Transaction, sql } from "kysely";
+import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
 import { type Actor, auditColumns } from "../kit/index";
 import type { DB as DiscoveryDatabase } from "../../migrations/discovery/schema.generated";
@@ -28,10 +28,19 @@ export class RegistryStore {
     return readService(this.db, name);
   }
 
+  /** Every registration with its live overrides: two queries, whatever the number of services. */
   async list(): Promise<ServiceDocument[]> {
-    const names = await this.db.selectFrom("services").select("name").orderBy("name").execute();
-    const documents = await Promise.all(names.map(({ name }) => readService(this.db, name)));
-    return documents.filter((document): document is ServiceDocument => document !== undefined);
+    const [rows, overrides] = await Promise.all([
+      this.db.selectFrom("services").selectAll().orderBy("name").execute(),
+      this.db.selectFrom("overrides").selectAll().where("expires_at", ">", new Date()).orderBy("created_at").execute(),
+    ]);
+    const byService = new Map<string, typeof overrides>();
+    for (const override of overrides) {
+      const ofService = byService.get(override.service);
+      if (ofService) ofService.push(override);
+      else byService.set(override.service, [override]);
+    }
+    return rows.map((row) => toDocument(row, byService.get(row.name) ?? []));
   }
 
   /** Creates or replaces a registration; returns the new document and whether it was created. */
@@ -154,6 +163,10 @@ async function readService(db: Kysely<DiscoveryDatabase> | Tx, name: string, opt
   const row = await query.executeTakeFirst();
   if (!row) return undefined;
   const overrides = await db.selectFrom("overrides").selectAll().where("service", "=", name).where("expires_at", ">", new Date()).orderBy("created_at").execute();
+  return toDocument(row, overrides);
+}
+
+function toDocument(row: Selectable<DiscoveryDatabase["services"]>, overrides: readonly Selectable<DiscoveryDatabase["overrides"]>[]): ServiceDocument {
   // The JSON columns hold what the API validated on the way in, and check constraints hold their
   // shape and the health values (migrations/discovery), so the generated types narrow safely here.
   return {
