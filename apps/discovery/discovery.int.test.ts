@@ -145,6 +145,10 @@ describe("discovery", () => {
     expect(await byKey.json()).toMatchObject({ target: "http://alice-laptop.tunnel:3000", routingKey: "alice-42", createdBy: "alice" });
     const byEnvironment = await post({ target: "http://alice-laptop.tunnel:3001", environment: "dev-alice", ttlSeconds: 2 });
     expect(byEnvironment.status).toBe(201);
+    // The listing carries each service's live overrides, and only its own.
+    const all = ((await (await fetch(`${base}/v1/services`)).json()) as { services: Array<{ name: string; overrides: Array<{ target: string }> }> }).services;
+    expect(all.find((service) => service.name === "pricing")!.overrides.map((override) => override.target)).toEqual(["http://alice-laptop.tunnel:3000", "http://alice-laptop.tunnel:3001"]);
+    for (const other of all.filter((service) => service.name !== "pricing")) expect(other.overrides, other.name).toEqual([]);
 
     await expect.poll(async () => (await sdk.resolve("pricing", { routingKey: "alice-42" })).url).toBe("http://alice-laptop.tunnel:3000");
     expect((await sdk.resolve("pricing", { routingKey: "alice-42" })).via).toBe("override");
