@@ -1,21 +1,28 @@
 /**
  * TLS to Redis with a private CA (Memorystore's in-transit encryption: each instance has its own server
- * CA, which clients must trust). The CA file is REDIS_TLS_CA_FILE; its content is read once, at start.
+ * CA, which clients must trust). The CA file is REDIS_TLS_CA_FILE: checked when the config is read,
+ * and read once more for each client made.
  */
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type PeerCertificate, checkServerIdentity } from "node:tls";
 import { z } from "zod";
 
-/** Why `file` is not a usable CA file, or undefined when it is. */
-export function caFileProblem(file: string): string | undefined {
+/** The CA certificates in `file`, or why it is not a usable CA file. */
+function readCaFile(file: string): { readonly ca: string } | { readonly problem: string } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    return `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`;
+    return { problem: `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  return text.includes("-----BEGIN CERTIFICATE-----") ? undefined : "it holds no PEM certificate";
+  return text.includes("-----BEGIN CERTIFICATE-----") ? { ca: text } : { problem: "it holds no PEM certificate" };
+}
+
+/** Why `file` is not a usable CA file, or undefined when it is. */
+export function caFileProblem(file: string): string | undefined {
+  const read = readCaFile(file);
+  return "problem" in read ? read.problem : undefined;
 }
 
 /** The REDIS_TLS_CA_FILE config key: a path to a readable PEM file. */
@@ -41,7 +48,7 @@ export function redisTlsOptions(url: string, caFile: string): ConnectionOptions 
   if (!/^rediss:\/\//i.test(url)) {
     throw new Error("a Redis TLS CA file is set (REDIS_TLS_CA_FILE) but the Redis URL is not rediss://: use a rediss:// URL, or unset REDIS_TLS_CA_FILE");
   }
-  const problem = caFileProblem(caFile);
-  if (problem) throw new Error(`REDIS_TLS_CA_FILE ${caFile}: ${problem}`);
-  return { ca: readFileSync(caFile, "utf8"), checkServerIdentity: checkRedisServerIdentity };
+  const read = readCaFile(caFile);
+  if ("problem" in read) throw new Error(`REDIS_TLS_CA_FILE ${caFile}: ${read.problem}`);
+  return { ca: read.ca, checkServerIdentity: checkRedisServerIdentity };
 }
