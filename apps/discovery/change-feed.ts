@@ -4,6 +4,8 @@
  * document itself, so listeners update their caches without a round trip to discovery. A listener
  * that cannot use a message (no document, a revision gap, anything malformed or oversize) refetches.
  */
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { z } from "zod";
 import { type ServiceDocument, serviceDocumentSchema } from "./service-document";
 
@@ -50,4 +52,29 @@ export function parseChange(raw: string): ParsedChange {
   // A document that does not match its header is treated as absent: the listener refetches.
   const usable = document.success && document.data.name === service && document.data.revision === revision;
   return { change: usable ? { service, revision, document: document.data } : { service, revision } };
+}
+
+/** What a listener does with the channel: apply a change, or start over when changes may have been missed. */
+export interface ChangeListener {
+  onChange(change: ChangeMessage): void;
+  /** After a reconnect (pushes sent while disconnected are lost), or for a message that cannot be read. */
+  onMissed(): void;
+  readonly logger: Logger;
+}
+
+/** Subscribes `subscriber` to the channel on every (re)connect and hands each message to `listener`. */
+export function followChanges(subscriber: Redis, listener: ChangeListener): void {
+  let connectedBefore = false;
+  subscriber.on("ready", () => {
+    if (connectedBefore) listener.onMissed();
+    connectedBefore = true;
+    subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => listener.logger.warn({ err: error }, "subscribing to registry changes failed; retrying on reconnect"));
+  });
+  subscriber.on("message", (_channel: string, raw: string) => {
+    const parsed = parseChange(raw);
+    if ("change" in parsed) return listener.onChange(parsed.change);
+    // Some service changed, but which one is unknown.
+    listener.logger.warn({ reason: parsed.unreadable }, "unreadable registry change message; refreshing every cached service");
+    listener.onMissed();
+  });
 }

@@ -1,6 +1,6 @@
 /** Wires the discovery service on the kit: Postgres registry, read cache, Redis change push, REST API. */
 import { type KitConfig, type ServiceKit, log } from "../kit/index";
-import { CHANGES_CHANNEL, changeMessage, parseChange } from "./change-feed";
+import { CHANGES_CHANNEL, changeMessage, followChanges } from "./change-feed";
 import type { DiscoveryConfig } from "./config";
 import { RegistryCache } from "./registry-cache";
 import { RegistryStore } from "./registry-store";
@@ -16,24 +16,10 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
   const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
 
   // Changes from every replica (ours included) update the cached document, or drop it to be read again.
-  let everReady = false;
-  subscriber.on("ready", () => {
-    // After a reconnect, pushes may have been missed while disconnected: forget everything.
-    if (everReady) cache.clear();
-    everReady = true;
-    subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => kit.logger.warn({ err: error }, "subscribing to registry changes failed; retrying on reconnect"));
-  });
-  subscriber.on("message", (_channel: string, raw: string) => {
-    const parsed = parseChange(raw);
-    if ("unreadable" in parsed) {
-      // Some service changed, but which one is unknown: read everything again.
-      kit.logger.warn({ reason: parsed.unreadable }, "unreadable registry change message; dropping the whole cache");
-      cache.clear();
-    } else if (parsed.change.document) {
-      cache.offer(parsed.change.document);
-    } else {
-      cache.invalidate(parsed.change.service);
-    }
+  followChanges(subscriber, {
+    onChange: (change) => (change.document ? cache.offer(change.document) : cache.invalidate(change.service)),
+    onMissed: () => cache.clear(),
+    logger: kit.logger,
   });
 
   registerRegistryRoutes(kit.app, {

@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { createRedis } from "../../kit/dependencies";
 import { createHttpClient } from "../../kit/http-client";
 import { type HttpClient, currentContext, log, rethrow } from "../../kit/index";
-import { CHANGES_CHANNEL, type ChangeMessage, parseChange } from "../change-feed";
+import { type ChangeMessage, followChanges } from "../change-feed";
 import type { Override, ServiceDocument } from "../service-document";
 import { selectOverride } from "./override-selection";
 
@@ -85,7 +85,6 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
   private readonly ttlMs: number;
   private readonly retryMs: number;
   private readonly logger: Logger;
-  private subscribedOnce = false;
 
   constructor(private readonly options: DiscoveryClientOptions) {
     super();
@@ -95,19 +94,12 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
     const timeoutMs = options.timeoutMs ?? 1000;
     this.http = createHttpClient({ name: "discovery", timeoutMs, failureThreshold: 3, halfOpenAfterMs: this.retryMs });
     this.subscriber = createRedis(options.redisUrl, { timeoutMs, logger: this.logger, connectionName: "discovery-sdk", tlsCaFile: options.redisTlsCaFile });
-    this.subscriber.on("ready", () => {
-      const reconnect = this.subscribedOnce;
-      this.subscribedOnce = true;
-      this.subscriber.subscribe(CHANGES_CHANNEL).catch((error: unknown) => this.logger.warn({ err: error }, "discovery SDK could not subscribe to changes"));
-      // Pushes sent while we were disconnected are lost: refresh everything we hold.
-      if (reconnect) for (const name of this.entries.keys()) this.invalidate(name);
-    });
-    this.subscriber.on("message", (_channel: string, raw: string) => {
-      const parsed = parseChange(raw);
-      if ("change" in parsed) return this.apply(parsed.change);
-      // A change we cannot read could be about any service we hold.
-      this.logger.warn({ reason: parsed.unreadable }, "discovery SDK got an unreadable change message; refreshing every cached service");
-      for (const name of this.entries.keys()) this.invalidate(name);
+    followChanges(this.subscriber, {
+      onChange: (change) => this.apply(change),
+      onMissed: () => {
+        for (const name of this.entries.keys()) this.invalidate(name);
+      },
+      logger: this.logger,
     });
   }
 
