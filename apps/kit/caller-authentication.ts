@@ -6,7 +6,7 @@
  * invocation's actor; a person the caller asserts in the context header is kept only as the one it
  * acts for, so the audit reads "platform/flags-ui for alice" and the service answers for that claim.
  */
-import { type JWTVerifyGetKey, createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify } from "jose";
+import type * as Jose from "jose";
 import type { WireContext } from "./invocation-context";
 
 /** The audience of the tokens platform callers present (platform-apps mounts them). */
@@ -33,12 +33,15 @@ export type CallerVerifier = (authorization: string) => Promise<VerifiedCaller>;
 const SERVICE_ACCOUNT_SUBJECT = /^system:serviceaccount:([^:]+):([^:]+)$/;
 
 export function createCallerVerifier(options: CallerAuthenticationOptions): CallerVerifier {
+  // Loaded here, not at import: only services with CALLER_TOKEN_ISSUERS set pay for it at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a literal require, so the bundler still includes it
+  const jose = require("jose") as typeof Jose;
   const keySetUrl = options.keySetUrl ?? discoveredKeySetUrl;
-  const keySets = new Map<string, Promise<JWTVerifyGetKey>>();
+  const keySets = new Map<string, Promise<Jose.JWTVerifyGetKey>>();
   const keySetOf = (issuer: string) => {
     let keySet = keySets.get(issuer);
     if (!keySet) {
-      keySet = keySetUrl(issuer).then((url) => createRemoteJWKSet(url));
+      keySet = keySetUrl(issuer).then((url) => jose.createRemoteJWKSet(url));
       keySet.catch(() => keySets.delete(issuer)); // a failed discovery is retried on the next call
       keySets.set(issuer, keySet);
     }
@@ -48,17 +51,17 @@ export function createCallerVerifier(options: CallerAuthenticationOptions): Call
   return async (authorization) => {
     const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization)?.[1];
     if (!token) throw new CallerAuthenticationError("the Authorization header must be `Bearer <token>`");
-    const issuer = unverifiedIssuer(token);
+    const issuer = unverifiedIssuer(jose, token);
     if (!issuer || !options.issuers.includes(issuer)) {
       throw new CallerAuthenticationError(`the token's issuer ${JSON.stringify(issuer ?? null)} is not trusted here; trusted: ${options.issuers.join(", ")}`);
     }
     try {
-      const { payload } = await jwtVerify(token, await keySetOf(issuer), { issuer, audience: options.audience, requiredClaims: ["sub", "exp"] });
+      const { payload } = await jose.jwtVerify(token, await keySetOf(issuer), { issuer, audience: options.audience, requiredClaims: ["sub", "exp"] });
       const subject = payload.sub!;
       const serviceAccount = SERVICE_ACCOUNT_SUBJECT.exec(subject);
       return { id: serviceAccount ? `${serviceAccount[1]}/${serviceAccount[2]}` : subject, issuer };
     } catch (error) {
-      throw new CallerAuthenticationError(`the token was refused: ${reasonOf(error)}`);
+      throw new CallerAuthenticationError(`the token was refused: ${reasonOf(jose.errors, error)}`);
     }
   };
 }
@@ -74,9 +77,9 @@ export function withVerifiedActor(received: WireContext, caller: VerifiedCaller)
 }
 
 /** Only to pick the key set: the signature, and so the issuer, are verified right after. */
-function unverifiedIssuer(token: string): string | undefined {
+function unverifiedIssuer(jose: typeof Jose, token: string): string | undefined {
   try {
-    return decodeJwt(token).iss;
+    return jose.decodeJwt(token).iss;
   } catch {
     return undefined;
   }
@@ -90,7 +93,7 @@ async function discoveredKeySetUrl(issuer: string): Promise<URL> {
   return new URL(jwksUri);
 }
 
-function reasonOf(error: unknown): string {
+function reasonOf(joseErrors: typeof Jose.errors, error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return "it has expired";
   if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason === "check_failed" ? "does not match" : error.reason}`;
   if (error instanceof joseErrors.JWSSignatureVerificationFailed || error instanceof joseErrors.JWKSNoMatchingKey) return "its signature does not verify against the issuer's keys";

@@ -6,7 +6,7 @@
 import swagger from "@fastify/swagger";
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, TraceFlags, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
-import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
 import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Admin } from "kafkajs";
@@ -21,7 +21,7 @@ import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-check
 import type { HealthCheck } from "./health/health-check";
 import { type HealthState, registerHealthRoutes } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
-import { type Problem, installErrorHandlers, sendProblem } from "./http-errors";
+import { installErrorHandlers, sendProblem } from "./http-errors";
 import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
 import { type InvocationScope, withScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
@@ -168,28 +168,41 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       if (!(error instanceof ContextHeaderError)) throw error;
       badHeader = error; // still a scope (without the bad header) so the error reply and its log have one
     }
-    const begin = (context: WireContext, refusal?: Pick<Problem, "status" | "code" | "detail">) => {
-      request.invocation = scopeFor(context, span);
-      request.log = request.invocation.logger;
-      reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
-      if (refusal) return void sendProblem(reply, refusal);
-      done();
-    };
-    if (badHeader) return begin(received, { status: 400, code: "invalid_context_header", detail: badHeader.message });
-    if (!verifyCaller) return begin(received);
+    if (badHeader) {
+      beginInvocation(request, reply, received, span);
+      return void sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message });
+    }
+    if (!verifyCaller) {
+      beginInvocation(request, reply, received, span);
+      return done();
+    }
     // Caller authentication: only a verified token names the actor (an asserted one becomes who it acts for).
     const { actor: _asserted, ...unproven } = received;
     const authorization = request.headers.authorization;
-    if (authorization === undefined) return begin(unproven);
+    if (authorization === undefined) {
+      beginInvocation(request, reply, unproven, span);
+      return done();
+    }
     verifyCaller(authorization).then(
-      (caller) => begin(withVerifiedActor(received, caller)),
+      (caller) => {
+        beginInvocation(request, reply, withVerifiedActor(received, caller), span);
+        done();
+      },
       (error: unknown) => {
         if (!(error instanceof CallerAuthenticationError)) logger.error({ err: error }, "caller verification failed unexpectedly");
         const detail = error instanceof CallerAuthenticationError ? error.message : "the token could not be verified; try again";
-        begin(unproven, { status: 401, code: "invalid_caller_token", detail });
+        beginInvocation(request, reply, unproven, span);
+        sendProblem(reply, { status: 401, code: "invalid_caller_token", detail });
       },
     );
   });
+
+  /** The request's invocation scope and request logger, and its id in the response headers. */
+  function beginInvocation(request: FastifyRequest, reply: FastifyReply, received: WireContext, span: Span): void {
+    request.invocation = scopeFor(received, span);
+    request.log = request.invocation.logger;
+    reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
+  }
 
   function scopeFor(received: WireContext, span: Span): InvocationScope {
     const { traceId, spanId } = span.spanContext();
