@@ -10,6 +10,7 @@ import { type ScheduleDocument, iso } from "./api/documents";
 import type { CronSchedule } from "./cron-schedule";
 import type { DB, ArmatureWorkerSchedules } from "../../../migrations/worker/schema.generated";
 import type { EnqueueResult, RunQueue } from "./run-queue";
+import type { ScheduleSource } from "./states";
 
 export interface ScheduleInput {
   readonly id: string;
@@ -18,7 +19,7 @@ export interface ScheduleInput {
   readonly params: unknown;
   readonly cron: CronSchedule;
   readonly enabled: boolean;
-  readonly source: "api" | "code";
+  readonly source: ScheduleSource;
   readonly updatedBy: string;
 }
 

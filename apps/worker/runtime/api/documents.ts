@@ -1,9 +1,7 @@
 /** The worker API's documents (zod: they validate responses and generate the OpenAPI document). */
 import { z } from "zod";
 import { jobIdSchema } from "../job-definition";
-
-export const runStates = ["queued", "retrying", "running", "succeeded", "dead", "cancelled"] as const;
-export const attemptOutcomes = ["succeeded", "failed", "timed_out", "handed_back", "lease_expired"] as const;
+import { ATTEMPT_OUTCOMES, LOG_LEVELS, RUN_STATES, SCHEDULE_SOURCES, TRIGGER_OUTCOMES, TRIGGER_SOURCES } from "../states";
 
 const timestamp = z.string().describe("ISO 8601 date-time");
 
@@ -21,7 +19,7 @@ export const runDocumentSchema = z.object({
   id: z.uuid(),
   jobId: z.string(),
   params: z.unknown(),
-  state: z.enum(runStates),
+  state: z.enum(RUN_STATES),
   attempt: z.number().int().describe("Attempts counted so far (a hand-back at shutdown does not count)."),
   maxAttempts: z.number().int(),
   runAfter: timestamp,
@@ -44,15 +42,15 @@ export const attemptDocumentSchema = z.object({
   invocationId: z.string().nullable(),
   startedAt: timestamp,
   endedAt: timestamp.nullable(),
-  outcome: z.enum(attemptOutcomes).nullable(),
+  outcome: z.enum(ATTEMPT_OUTCOMES).nullable(),
   error: z.string().nullable(),
 });
 export type AttemptDocument = z.infer<typeof attemptDocumentSchema>;
 
 export const triggerDocumentSchema = z.object({
   id: z.uuid(),
-  source: z.enum(["api", "schedule", "redrive"]),
-  outcome: z.enum(["enqueued", "deduplicated"]),
+  source: z.enum(TRIGGER_SOURCES),
+  outcome: z.enum(TRIGGER_OUTCOMES),
   scheduleId: z.string().nullable(),
   tickAt: timestamp.nullable(),
   context: contextDocumentSchema,
@@ -69,7 +67,7 @@ export const logLineDocumentSchema = z.object({
   id: z.string(),
   attempt: z.number().int(),
   at: timestamp,
-  level: z.enum(["info", "warn", "error"]),
+  level: z.enum(LOG_LEVELS),
   msg: z.string(),
   data: z.record(z.string(), z.unknown()).nullable(),
 });
@@ -78,7 +76,7 @@ export type LogLineDocument = z.infer<typeof logLineDocumentSchema>;
 export const triggerResponseSchema = z.object({
   runId: z.uuid(),
   triggerId: z.uuid(),
-  outcome: z.enum(["enqueued", "deduplicated"]).describe("deduplicated: the same job with the same parameters was already queued and not started; this trigger joined that run."),
+  outcome: z.enum(TRIGGER_OUTCOMES).describe("deduplicated: the same job with the same parameters was already queued and not started; this trigger joined that run."),
   run: runDocumentSchema,
 });
 
@@ -109,7 +107,7 @@ export const scheduleDocumentSchema = z.object({
   cron: z.string(),
   timezone: z.string(),
   enabled: z.boolean(),
-  source: z.enum(["api", "code"]),
+  source: z.enum(SCHEDULE_SOURCES),
   nextTickAt: timestamp,
   updatedAt: timestamp,
   updatedBy: z.string(),

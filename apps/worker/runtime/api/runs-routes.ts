@@ -4,7 +4,8 @@ import { type App, problemSchema, requireActor } from "../../../kit/index";
 import { jobIdSchema } from "../job-definition";
 import type { RunHistory } from "../run-history";
 import type { RunQueue } from "../run-queue";
-import { logLineDocumentSchema, runDetailSchema, runDocumentSchema, runStates, triggerResponseSchema } from "./documents";
+import { RUN_STATES } from "../states";
+import { logLineDocumentSchema, runDetailSchema, runDocumentSchema, triggerResponseSchema } from "./documents";
 import { changeContext, conflict, notFound } from "./problems";
 
 export interface RunsRoutesDeps {
@@ -27,7 +28,7 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
         summary: "Run history, newest first.",
         querystring: z.strictObject({
           jobId: jobIdSchema.optional(),
-          state: z.enum(runStates).optional(),
+          state: z.enum(RUN_STATES).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
           before: z.uuid().optional().describe("The last run id of the previous page."),
         }),
