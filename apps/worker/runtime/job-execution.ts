@@ -120,7 +120,8 @@ export class Execution {
       const params = deps.registry.parseParams(job, run.params);
       if (!params.ok) throw new NonRetryableError(`the stored parameters no longer fit the job's schema: ${describeIssues(params.issues)}`);
       const result: unknown = await job.run(this.contextFor(job, params.params, context));
-      finish = { state: "succeeded", outcome: "succeeded", result: jsonSize(result) <= MAX_RESULT_BYTES ? (result ?? null) : { truncated: true, bytes: jsonSize(result) } };
+      const bytes = jsonSize(result);
+      finish = { state: "succeeded", outcome: "succeeded", result: bytes <= MAX_RESULT_BYTES ? (result ?? null) : { truncated: true, bytes } };
     } catch (error) {
       finish = this.failure(job, error);
     }
