@@ -6,7 +6,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { K8S_NAMESPACE } from "../resource-types";
-import { readKnown, record } from "./values";
+import { readKnown, readPath, record, valueAt } from "./values";
 
 export interface NamespaceIndex {
   /** A key equal for every object in the same namespace. */
@@ -22,8 +22,7 @@ export function indexNamespaces(resources: readonly PolicyResource[]): Namespace
   return {
     keyOf(resource) {
       if (resource.type === K8S_NAMESPACE) return keyOfNamespace(resource);
-      const metadata = readKnown(resource.props, "metadata");
-      const namespace = metadata.known ? readKnown(record(metadata.value), "namespace") : { known: false as const };
+      const namespace = readPath(resource.props, ["metadata", "namespace"]);
       if (namespace.known) return `name:${typeof namespace.value === "string" && namespace.value !== "" ? namespace.value : "default"}`;
       const owner = resource.dependencies.find((dependency) => namespaces.has(dependency.urn));
       return owner ? namespaces.get(owner.urn)! : `unknown:${resource.urn}`;
@@ -33,10 +32,7 @@ export function indexNamespaces(resources: readonly PolicyResource[]): Namespace
 
 /** metadata.<field>, or undefined when absent or unknown. */
 export function knownMetadata(resource: { readonly props: unknown }, field: string): unknown {
-  const metadata = readKnown(resource.props, "metadata");
-  if (!metadata.known) return undefined;
-  const value = readKnown(record(metadata.value), field);
-  return value.known ? value.value : undefined;
+  return valueAt(resource.props, ["metadata", field]);
 }
 
 /** The object's known labels (unknown values are left out). */
