@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["**/*.test.ts"],
-          exclude: [...ignored, "**/*.int.test.ts"],
+          exclude: [...ignored, "**/*.int.test.ts", "**/*.e2e.test.ts"],
         },
       },
       {
@@ -26,6 +26,21 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // The real Pulumi engine against local kube-apiservers (tools/e2e, tools/test-services): heavy,
+        // so it runs after the other projects, one file at a time. Each file starts what it needs.
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["**/*.e2e.test.ts"],
+          exclude: ignored,
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
+    sequence: { groupOrder: 0 },
   },
 });

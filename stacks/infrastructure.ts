@@ -22,6 +22,7 @@ import type { StackConfig } from "./config/parse";
 import type { NodePoolConfig } from "./config/schema";
 import type { Labels } from "./labels";
 import { type PlatformIdentities, createPlatformIdentities } from "./platform-identities";
+import { optionalChartSource } from "./chart-source";
 
 export interface Infrastructure {
   readonly namePrefix: string;
@@ -173,6 +174,7 @@ export function composeInfrastructure(
     provider: services.provider,
     workloadPool: services.workloadPool,
     chartVersion: config.vault.chartVersion,
+    ...optionalChartSource("chartSource", config.charts?.vault),
     replicas: config.vault.replicas,
     controlPlaneCidr: ranges.servicesMaster,
     clientNamespaces: [PLATFORM_NAMESPACE],

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SPOT_TAINT } from "../components/gke-cluster/node-pool";
 import { GOOGLE_HEALTH_CHECK_RANGES } from "../components/network/network";
 import { PlatformApps } from "../components/platform-apps/platform-apps";
+import { optionalChartSource } from "./chart-source";
 import type { StackConfig } from "./config/parse";
 import type { Infrastructure } from "./infrastructure";
 import type { Labels } from "./labels";
@@ -27,6 +28,7 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
       controlPlaneCidr: config.clusters.workers.placement === "separate-cluster" ? config.network.workersMaster! : config.network.servicesMaster,
     },
     identities,
+    workerScaling: optionalChartSource("kedaChartSource", config.charts?.keda),
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),
     redisCaCertificate: redis.caCertificate,

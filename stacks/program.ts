@@ -3,11 +3,13 @@
  * is registered), then compose the platform. `pulumi up` runs it through index.ts; the offline plan
  * calls it under Pulumi's mock runtime.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config/load";
 import { composePlatform } from "./compose";
+import { skipKubernetesAwait } from "./kubernetes-await";
 
 export function program(): Record<string, pulumi.Input<unknown>> {
   const config = loadStackConfig();
+  if (config.kubernetes?.awaitReadiness === false) pulumi.runtime.registerResourceTransform(skipKubernetesAwait);
   return composePlatform(config);
 }

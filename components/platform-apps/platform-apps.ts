@@ -23,6 +23,7 @@ import { workloadIdentityMember } from "../shared/workload-identity";
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
 import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";
 import { gatewayNamespacePolicies, platformNamespacePolicies, workersNamespacePolicies } from "./platform-network-policies";
+import { type HelmChartSource, helmChartSourceProblem } from "../shared/helm-chart";
 import { DEFAULT_KEDA_CHART_VERSION, type WorkerQueueScaling, createWorkerQueueScaling } from "./worker-queue-scaling";
 
 export { PLATFORM_APPS, type PlatformApp };
@@ -53,6 +54,8 @@ export interface WorkerScaling {
   readonly runsPerAgent?: number;
   /** KEDA's Helm chart version to install in the worker cluster (default 2.21.1); false when it already runs KEDA. */
   readonly kedaChartVersion?: string | false;
+  /** Where KEDA's chart comes from: a mirror, or an absolute path to a chart folder. Default its upstream repository. */
+  readonly kedaChartSource?: HelmChartSource;
 }
 
 /** Where the platform runs in the VPC: names, the Gateway's subnet, what its namespaces may reach. */
@@ -316,6 +319,7 @@ export class PlatformApps extends pulumi.ComponentResource {
       runsPerAgent: scaling.runsPerAgent,
       connectionEnv: "DATABASE_URL",
       kedaChartVersion: scaling.kedaChartVersion,
+      ...(scaling.kedaChartSource ? { kedaChartSource: scaling.kedaChartSource } : {}),
       kedaNetwork: { controlPlaneCidr: args.workers.controlPlaneCidr, postgresAddress: args.network.dataServices.postgresAddress! }, // checked in validate()
     }, { ...workers, dependsOn: [this.worker] });
 
@@ -330,13 +334,14 @@ const TOLERATION_EFFECTS: Readonly<Record<Taint["effect"], string>> = {
 };
 
 /** Worker scaling with its defaults filled in (WorkerScaling documents them). */
-function workerScalingOf(args: PlatformAppsArgs): Required<WorkerScaling> {
+function workerScalingOf(args: PlatformAppsArgs): Required<Omit<WorkerScaling, "kedaChartSource">> & Pick<WorkerScaling, "kedaChartSource"> {
   const scaling = args.workerScaling ?? {};
   return {
     minReplicas: scaling.minReplicas ?? 2,
     maxReplicas: scaling.maxReplicas ?? 10,
     runsPerAgent: scaling.runsPerAgent ?? 4,
     kedaChartVersion: scaling.kedaChartVersion ?? DEFAULT_KEDA_CHART_VERSION,
+    ...(scaling.kedaChartSource ? { kedaChartSource: scaling.kedaChartSource } : {}),
   };
 }
 
@@ -353,6 +358,8 @@ function validate(name: string, args: PlatformAppsArgs): void {
   check(Number.isInteger(min) && min >= 2, "workerScaling.minReplicas", `${min} is below 2`, "keep at least 2 agents: each serves the API and the scheduler, and a spot node may go at any time");
   check(Number.isInteger(max) && max >= min, "workerScaling.maxReplicas", `${max} is below minReplicas (${min})`, `use ${min} or more`);
   check(Number.isInteger(runs) && runs >= 1 && runs <= 256, "workerScaling.runsPerAgent", `${runs} is not from 1 to 256`, "use the attempts one agent can run at once, e.g. 4");
+  const kedaChartProblem = helmChartSourceProblem(args.workerScaling?.kedaChartSource);
+  check(kedaChartProblem === undefined, "workerScaling.kedaChartSource.path", kedaChartProblem ?? "", "resolve the chart folder first (the Helm release runs in the provider's working directory, not the program's)");
   check(chart === false || /^\d+\.\d+\.\d+$/.test(chart), "workerScaling.kedaChartVersion", `${JSON.stringify(chart)} is not a pinned chart version`, "pin an exact version such as 2.21.1, or false when KEDA is already installed");
   const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
   check(DOMAIN_NAME.test(domain), "gatewayDomain", `${JSON.stringify(domain)} is not a lowercase DNS name of two or more labels`, "use e.g. platform.example.internal (no trailing dot, no wildcard)");

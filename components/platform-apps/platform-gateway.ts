@@ -14,7 +14,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_PORT } from "../shared/network-policies";
-import { createPrivateCa, issueServerCertificate } from "../shared/private-ca";
+import { type TlsResourceOptions, createPrivateCa, issueServerCertificate } from "../shared/private-ca";
 import { type PrivateDnsZone, createPrivateDnsZone } from "../shared/private-dns-zone";
 import type { Labels } from "../shared/types";
 
@@ -59,7 +59,8 @@ export interface PlatformGateway {
 export const GATEWAY_TLS_SECRET = "platform-gateway-tls";
 export const GATEWAY_LISTENER = "https";
 
-export function createPlatformGateway(name: string, args: PlatformGatewayArgs, gcpOpts: pulumi.CustomResourceOptions, k8sOpts: pulumi.CustomResourceOptions): PlatformGateway {
+/** `gcpOpts` is only a parent: the gcp provider comes from it, and the tls resources take no other package's provider. */
+export function createPlatformGateway(name: string, args: PlatformGatewayArgs, gcpOpts: TlsResourceOptions, k8sOpts: pulumi.CustomResourceOptions): PlatformGateway {
   const address = new gcp.compute.Address(`${name}-gateway`, {
     name: `${args.namePrefix}-gateway`,
     description: `Internal address of the platform Gateway (*.${args.domain})`,

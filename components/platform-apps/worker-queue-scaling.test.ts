@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
 const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL", kedaNetwork: { controlPlaneCidr: "172.16.0.16/28", postgresAddress: "10.30.0.3" } };
 
 describe("worker queue scaling", () => {
@@ -65,11 +66,30 @@ describe("worker queue scaling", () => {
     expect(spec("allow-worker-database").egress).toEqual([{ to: [{ ipBlock: { cidr: "10.30.0.3/32" } }], ports: [{ protocol: "TCP", port: 5432 }, { protocol: "TCP", port: 3307 }] }]);
   });
 
+  it("makes KEDA's namespace itself, labelled and with Pod Security levels, so destroying the stack removes it", async () => {
+    await mocks.settle();
+    const namespace = mocks.named(NAMESPACE, "apps-worker-keda-namespace");
+    expect(namespace.provider).toMatch(/workers-k8s/);
+    expect(namespace.inputs.metadata).toEqual({ name: "keda", labels: { team: "platform", "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" } });
+    expect(mocks.named(RELEASE, "apps-worker-keda").inputs.createNamespace).toBeUndefined();
+  });
+
+  it("takes KEDA's chart from a mirror or a local chart folder when given one", async () => {
+    createWorkerQueueScaling("local-worker", { ...args, kedaChartVersion: DEFAULT_KEDA_CHART_VERSION, kedaChartSource: { path: "/srv/charts/keda" } }, { provider });
+    createWorkerQueueScaling("mirror-worker", { ...args, kedaChartVersion: DEFAULT_KEDA_CHART_VERSION, kedaChartSource: { repository: "https://charts.example.internal/kedacore" } }, { provider });
+    await mocks.settle();
+    const local = mocks.named(RELEASE, "local-worker-keda").inputs;
+    expect(local.chart).toBe("/srv/charts/keda");
+    expect(local.repositoryOpts).toBeUndefined();
+    expect(mocks.named(RELEASE, "mirror-worker-keda").inputs).toMatchObject({ chart: "keda", repositoryOpts: { repo: "https://charts.example.internal/kedacore" } });
+  });
+
   it("installs no KEDA, and fences nothing of someone else's, when the cluster already runs it", async () => {
     createWorkerQueueScaling("other-worker", { ...args, kedaChartVersion: false }, { provider });
     await mocks.settle();
     expect(mocks.named(SCALED_OBJECT, "other-worker-scaler").inputs.spec.maxReplicaCount).toBe(12);
-    expect(mocks.ofType(RELEASE).map((release) => release.name)).toEqual(["apps-worker-keda"]);
+    expect(mocks.ofType(RELEASE).map((release) => release.name).filter((name) => name.startsWith("other-"))).toEqual([]);
+    expect(mocks.ofType(NAMESPACE).filter((namespace) => namespace.name.startsWith("other-"))).toEqual([]);
     expect(mocks.ofType(NETWORK_POLICY).filter((policy) => policy.name.startsWith("other-worker-"))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { type HelmChartSource, helmChart } from "../shared/helm-chart";
 import * as fence from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 
@@ -19,6 +20,7 @@ import type { Labels } from "../shared/types";
 export const WORKER_BACKLOG_QUERY =
   "select count(*) from armature_worker.runs where state = 'running' or (state in ('queued', 'retrying') and run_after <= now())";
 export const DEFAULT_KEDA_CHART_VERSION = "2.21.1";
+export const KEDA_CHART_REPOSITORY = "https://kedacore.github.io/charts";
 export const KEDA_NAMESPACE = "keda";
 /** KEDA's metrics API server (6443) and admission webhooks (9443): a private control plane must reach them. */
 export const KEDA_CONTROL_PLANE_PORTS = ["6443", "9443"] as const;
@@ -36,6 +38,8 @@ export interface WorkerQueueScalingArgs {
   readonly connectionEnv: string;
   /** Install KEDA's chart at this version; false when the cluster already runs KEDA. */
   readonly kedaChartVersion: string | false;
+  /** Where KEDA's chart comes from. Default its upstream repository. */
+  readonly kedaChartSource?: HelmChartSource;
   /** Where KEDA's own namespace may reach, for its fence (only when this installs KEDA). */
   readonly kedaNetwork: KedaNetwork;
 }
@@ -68,20 +72,26 @@ export interface WorkerQueueScaling {
 }
 
 export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingArgs, opts: pulumi.CustomResourceOptions): WorkerQueueScaling {
-  const keda = args.kedaChartVersion
-    ? new k8s.helm.v3.Release(`${name}-keda`, {
-        name: "keda",
-        chart: "keda",
-        version: args.kedaChartVersion,
-        repositoryOpts: { repo: "https://kedacore.github.io/charts" },
-        namespace: KEDA_NAMESPACE,
-        createNamespace: true,
-        atomic: true,
-        timeout: 600,
-      }, opts)
-    : undefined;
-  // The chart creates the namespace; the fence follows the release into it.
-  if (keda) fence.createNetworkPolicies(`${name}-keda`, KEDA_NAMESPACE, args.labels, kedaNamespacePolicies(args.kedaNetwork), { ...opts, dependsOn: [keda] });
+  let keda: k8s.helm.v3.Release | undefined;
+  if (args.kedaChartVersion) {
+    // A namespace of our own, not Helm's createNamespace: `pulumi destroy` then removes it too, and
+    // it carries the platform labels and Pod Security levels like every other namespace.
+    const namespace = new k8s.core.v1.Namespace(`${name}-keda-namespace`, {
+      metadata: {
+        name: KEDA_NAMESPACE,
+        labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+      },
+    }, opts);
+    keda = new k8s.helm.v3.Release(`${name}-keda`, {
+      name: "keda",
+      ...helmChart("keda", args.kedaChartSource ?? { repository: KEDA_CHART_REPOSITORY }),
+      version: args.kedaChartVersion,
+      namespace: namespace.metadata.name,
+      atomic: true,
+      timeout: 600,
+    }, opts);
+    fence.createNetworkPolicies(`${name}-keda`, namespace.metadata.name, args.labels, kedaNamespacePolicies(args.kedaNetwork), opts);
+  }
 
   const scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {
     apiVersion: "keda.sh/v1alpha1",

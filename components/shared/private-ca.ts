@@ -32,7 +32,15 @@ const SUBJECT_ORGANIZATION = "Armature";
 export const EARLY_RENEWAL_HOURS = 720;
 
 /** Resources named `<name>` (a key and a self-signed CA certificate). */
-export function createPrivateCa(name: string, spec: { commonName: string; validityHours: number }, opts: pulumi.CustomResourceOptions): PrivateCa {
+/**
+ * Only a parent: an explicit `provider` of another package (the cluster's Kubernetes provider, say)
+ * makes the real engine refuse the tls resources ("unrecognized resource type … for this provider").
+ */
+export interface TlsResourceOptions {
+  readonly parent: pulumi.Resource;
+}
+
+export function createPrivateCa(name: string, spec: { commonName: string; validityHours: number }, opts: TlsResourceOptions): PrivateCa {
   const key = new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
   const privateKeyPem = pulumi.secret(key.privateKeyPem);
   const certificate = new tls.SelfSignedCert(name, {
@@ -46,7 +54,7 @@ export function createPrivateCa(name: string, spec: { commonName: string; validi
 }
 
 /** Resources named `<name>` (a key, a request, the certificate signed by `ca`). */
-export function issueServerCertificate(name: string, ca: PrivateCa, spec: ServerCertificateSpec, opts: pulumi.CustomResourceOptions): ServerCertificate {
+export function issueServerCertificate(name: string, ca: PrivateCa, spec: ServerCertificateSpec, opts: TlsResourceOptions): ServerCertificate {
   const key = new tls.PrivateKey(name, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
   const privateKeyPem = pulumi.secret(key.privateKeyPem);
   const request = new tls.CertRequest(name, {

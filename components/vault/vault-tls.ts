@@ -40,8 +40,10 @@ export function vaultDnsNames(release: string, namespace: string): string[] {
   ];
 }
 
-export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.CustomResourceOptions): VaultTls {
-  const ca = createPrivateCa(`${name}-ca`, { commonName: `${args.releaseName} CA (${args.namespaceName})`, validityHours: args.caValidityHours }, opts);
+/** `k8sOpts` carry the cluster's provider for the Secret; the tls resources get only the parent. */
+export function createVaultTls(name: string, args: VaultTlsArgs, k8sOpts: pulumi.CustomResourceOptions & { parent: pulumi.Resource }): VaultTls {
+  const tlsOpts = { parent: k8sOpts.parent };
+  const ca = createPrivateCa(`${name}-ca`, { commonName: `${args.releaseName} CA (${args.namespaceName})`, validityHours: args.caValidityHours }, tlsOpts);
   const server = issueServerCertificate(`${name}-server`, ca, {
     commonName: `${args.releaseName}.${args.namespaceName}.svc`,
     dnsNames: vaultDnsNames(args.releaseName, args.namespaceName),
@@ -49,7 +51,7 @@ export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.Cu
     validityHours: args.certificateValidityHours,
     // Raft peers present the same certificate to each other.
     allowedUses: ["digital_signature", "key_encipherment", "server_auth", "client_auth"],
-  }, opts);
+  }, tlsOpts);
 
   const secret = new k8s.core.v1.Secret(`${name}-tls`, {
     metadata: { name: args.secretName, namespace: args.namespace, labels: { ...args.labels } },
@@ -59,6 +61,6 @@ export function createVaultTls(name: string, args: VaultTlsArgs, opts: pulumi.Cu
       "tls.key": server.privateKeyPem,
       "ca.crt": ca.certPem,
     },
-  }, opts);
+  }, k8sOpts);
   return { caCertificate: ca.certPem, secret };
 }

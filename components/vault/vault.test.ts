@@ -140,7 +140,33 @@ describe("Vault", () => {
     expect(mocks.named("gcp:kms/cryptoKey:CryptoKey", "five-unseal").inputs.rotationPeriod).toBe("2592000s");
   });
 
+  it("gives its tls resources no provider: the cluster's Kubernetes provider cannot serve them", async () => {
+    new Vault("tlsowner", args());
+    await mocks.settle();
+    const tlsResources = mocks.resources.filter((resource) => resource.type.startsWith("tls:") && resource.name.startsWith("tlsowner-"));
+    expect(tlsResources.map((resource) => resource.type).sort()).toEqual([
+      "tls:index/certRequest:CertRequest",
+      "tls:index/locallySignedCert:LocallySignedCert",
+      "tls:index/privateKey:PrivateKey",
+      "tls:index/privateKey:PrivateKey",
+      "tls:index/selfSignedCert:SelfSignedCert",
+    ]);
+    expect(tlsResources.filter((resource) => resource.provider)).toEqual([]);
+    expect(mocks.named("kubernetes:core/v1:Secret", "tlsowner-tls").provider).toMatch(/services-k8s/);
+  });
+
+  it("installs the chart from a mirror or from a local chart folder", async () => {
+    new Vault("mirrored", args({ chartSource: { repository: "https://charts.example.internal/hashicorp" } }));
+    new Vault("local", args({ chartSource: { path: "/srv/charts/vault" } }));
+    await mocks.settle();
+    expect(mocks.named(RELEASE, "mirrored").inputs).toMatchObject({ chart: "vault", repositoryOpts: { repo: "https://charts.example.internal/hashicorp" } });
+    const local = mocks.named(RELEASE, "local").inputs;
+    expect(local.chart).toBe("/srv/charts/vault");
+    expect(local.repositoryOpts).toBeUndefined();
+  });
+
   it("refuses invalid Args with the Arg and the fix", () => {
+    expect(() => new Vault("relative", args({ chartSource: { path: "charts/vault" } }))).toThrow(/Args\.chartSource\.path: "charts\/vault" is not an absolute path\. Fix: resolve the chart folder first/);
     expect(() => new Vault("even", args({ replicas: 4 }))).toThrow(/Vault "even": Args\.replicas: 4 is not 3, 5 or 7\. Fix: use an odd number of Raft voters/);
     expect(() => new Vault("single", args({ replicas: 1 }))).toThrow(/Args\.replicas: 1 is not 3, 5 or 7/);
     expect(() => new Vault("unpinned", args({ chartVersion: "latest" }))).toThrow(/Args\.chartVersion: "latest" is not a pinned chart version/);

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
+import { type HelmChartSource, helmChart, helmChartSourceProblem } from "../shared/helm-chart";
 import { NAMESPACE_NAME } from "../shared/kubernetes";
 import { EARLY_RENEWAL_HOURS } from "../shared/private-ca";
 import { serviceAccountId } from "../shared/naming";
@@ -37,8 +38,11 @@ export interface VaultArgs {
   readonly replicas?: number;
   /** Default "vault". */
   readonly namespace?: string;
-  /** Default "https://helm.releases.hashicorp.com". */
-  readonly chartRepository?: string;
+  /**
+   * Where the chart comes from: `{ repository }` (default HashiCorp's, or a mirror) or `{ path }`, an
+   * absolute path to a chart folder (an air-gapped stack, or the test stack's small chart).
+   */
+  readonly chartSource?: HelmChartSource;
   /** Default "10Gi". */
   readonly dataStorageSize?: string;
   /** Default "10Gi". */
@@ -58,6 +62,8 @@ export interface VaultArgs {
   /** Namespaces whose pods may call Vault, besides every tenant namespace (e.g. the platform's). */
   readonly clientNamespaces: readonly string[];
 }
+
+export const VAULT_CHART_REPOSITORY = "https://helm.releases.hashicorp.com";
 
 /** What the unseal service account may do, on the unseal key only. */
 export const UNSEAL_KEY_ROLES = ["roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.viewer"] as const;
@@ -167,9 +173,8 @@ export class Vault extends pulumi.ComponentResource {
       }));
     this.release = new k8s.helm.v3.Release(name, {
       name: RELEASE,
-      chart: "vault",
+      ...helmChart("vault", args.chartSource ?? { repository: VAULT_CHART_REPOSITORY }),
       version: args.chartVersion,
-      repositoryOpts: { repo: args.chartRepository ?? "https://helm.releases.hashicorp.com" },
       namespace: namespace.metadata.name,
       values,
       atomic: true,
@@ -194,6 +199,8 @@ function validate(name: string, args: VaultArgs): void {
     check(NAMESPACE_NAME.test(namespace ?? "vault"), arg, `${JSON.stringify(namespace)} is not a Kubernetes namespace name`, "use lowercase letters, digits and '-'");
   args.clientNamespaces.forEach((namespace, index) => checkNamespace(`clientNamespaces[${index}]`, namespace));
   checkNamespace("namespace", args.namespace);
+  const chartProblem = helmChartSourceProblem(args.chartSource);
+  check(chartProblem === undefined, "chartSource.path", chartProblem ?? "", "resolve the chart folder first (the Helm release runs in the provider's working directory, not the program's)");
   check(/^\d+\.\d+\.\d+$/.test(args.chartVersion), "chartVersion", `${JSON.stringify(args.chartVersion)} is not a pinned chart version`, "pin an exact version such as 0.31.0");
   check(/^\d+s$/.test(args.keyRotationPeriod ?? "7776000s") && Number.parseInt(args.keyRotationPeriod ?? "7776000s", 10) >= 86400, "keyRotationPeriod", `${JSON.stringify(args.keyRotationPeriod)} is not a duration of a day or more in seconds`, 'use e.g. "7776000s" (90 days)');
   const ca = args.caValidityHours ?? 5 * 8760;

@@ -222,6 +222,51 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:ephemeral\.pullRequest: found 41, expected 42, from the stack name pr-42$/,
     },
     {
+      name: "a chart from both a repository and a local folder",
+      edit: (v) => (v["charts"] = { vault: { repository: "https://charts.example.internal/hashicorp", path: "tools/e2e/charts/vault" } }),
+      expected: /^armature:charts\.vault: found .*, expected exactly one of `path` \(a chart folder\) and `repository` \(a Helm repository URL\)$/,
+    },
+    {
+      name: "a chart source that names neither",
+      edit: (v) => (v["charts"] = { keda: {} }),
+      expected: /^armature:charts\.keda: found \{\}, expected exactly one of `path`/,
+    },
+    {
+      name: "a chart folder that holds no chart",
+      edit: (v) => (v["charts"] = { vault: { path: "tools/e2e" } }),
+      expected: /^armature:charts\.vault\.path: found "tools\/e2e", expected a folder holding a Helm chart \(its Chart\.yaml\), relative to Pulumi\.yaml$/,
+    },
+    {
+      name: "a chart folder outside the project",
+      edit: (v) => (v["charts"] = { keda: { path: "../charts/keda" } }),
+      expected: /^armature:charts\.keda\.path: found "\.\.\/charts\/keda", expected a chart folder relative to Pulumi\.yaml, inside the project/,
+    },
+    {
+      name: "a chart repository that is not https",
+      edit: (v) => (v["charts"] = { vault: { repository: "http://charts.example.internal" } }),
+      expected: /^armature:charts\.vault\.repository: found "http:\/\/charts\.example\.internal", expected an https URL of a Helm repository/,
+    },
+    {
+      name: "a chart the program does not install",
+      edit: (v) => (v["charts"] = { nginx: { path: "charts/nginx" } }),
+      expected: /^armature:charts\.nginx: /,
+    },
+    {
+      name: "readiness waiting turned off in prod",
+      edit: (v) => {
+        asProd(v);
+        v["kubernetes"] = { awaitReadiness: false };
+      },
+      stack: "prod",
+      secretKeys: ["alertWebhookUrl"],
+      expected: /^armature:kubernetes\.awaitReadiness: found false, expected true or unset in prod/,
+    },
+    {
+      name: "readiness waiting that is not a boolean",
+      edit: (v) => (v["kubernetes"] = { awaitReadiness: "no" }),
+      expected: /^armature:kubernetes\.awaitReadiness: found "no", expected true or false$/,
+    },
+    {
       name: "a bad GCP region",
       edit: (v) => (v["gcp"].region = "Europe West"),
       expected: /^armature:gcp\.region: found "Europe West", expected a GCP region such as europe-west1$/,
@@ -248,6 +293,16 @@ describe("stack config: bad values are rejected naming the key path, the value a
       v["apps"].activeColour = "red";
     });
     expect(problems).toHaveLength(3);
+  });
+
+  it("accepts the test stack's keys: local charts and no readiness waiting", () => {
+    const config = parseWith((v) => {
+      v["charts"] = { vault: { path: "tools/e2e/charts/vault" }, keda: { repository: "https://charts.example.internal/kedacore" } };
+      v["kubernetes"] = { awaitReadiness: false };
+    });
+    expect(config.charts?.vault?.path).toBe("tools/e2e/charts/vault");
+    expect(config.charts?.keda?.repository).toBe("https://charts.example.internal/kedacore");
+    expect(config.kubernetes?.awaitReadiness).toBe(false);
   });
 
   it("accepts a valid prod stack", () => {

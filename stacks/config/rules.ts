@@ -2,10 +2,13 @@
  * Rules that relate several config keys to each other, or to the stack name. They run after the
  * schema has accepted every key, so they can rely on the types.
  */
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { CONTROL_PLANE_PREFIX, type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
-import type { NodePoolConfig, OrgBranch, PlainStackConfig } from "./schema";
+import { CHART_NAMES, type NodePoolConfig, type OrgBranch, type PlainStackConfig } from "./schema";
 import { PLATFORM_TENANT } from "../labels";
+import { fromProjectRoot } from "../project-root";
 
 export const EPHEMERAL_STACK = /^pr-(\d+)$/;
 const MAX_BRANCH_DEPTH = 6;
@@ -17,6 +20,7 @@ export function crossKeyProblems(config: PlainStackConfig, stack: string): Confi
     ...nodePoolProblems(config),
     ...tenantProblems(config),
     ...kafkaProblems(config),
+    ...chartProblems(config),
     ...productionProblems(config),
   ];
 }
@@ -175,5 +179,22 @@ function productionProblems(config: PlainStackConfig): ConfigProblem[] {
   if (config.redis.tier !== "STANDARD_HA") {
     problems.push(problem(["redis", "tier"], config.redis.tier, "STANDARD_HA in prod (high availability)"));
   }
+  if (config.kubernetes?.awaitReadiness === false) {
+    problems.push(problem(["kubernetes", "awaitReadiness"], false, "true or unset in prod (`pulumi up` must wait until workloads are ready)"));
+  }
   return problems;
+}
+
+function chartProblems(config: PlainStackConfig): ConfigProblem[] {
+  return CHART_NAMES.flatMap((name) => {
+    const source = config.charts?.[name];
+    if (!source) return [];
+    if ((source.path === undefined) === (source.repository === undefined)) {
+      return [problem(["charts", name], source, "exactly one of `path` (a chart folder) and `repository` (a Helm repository URL)")];
+    }
+    if (source.path !== undefined && !existsSync(path.join(fromProjectRoot(source.path), "Chart.yaml"))) {
+      return [problem(["charts", name, "path"], source.path, "a folder holding a Helm chart (its Chart.yaml), relative to Pulumi.yaml")];
+    }
+    return [];
+  });
 }

@@ -151,6 +151,37 @@ const vault = z.strictObject({
     .optional(),
 });
 
+/**
+ * Where a Helm chart the platform installs comes from: `repository` (a mirror) or `path` (a chart
+ * folder in this repository, relative to Pulumi.yaml). Exactly one (rules.ts); unset, the upstream
+ * repository.
+ */
+const chartSource = z.strictObject({
+  repository: z
+    .string({ error: "an https URL of a Helm repository such as https://charts.example.internal/hashicorp" })
+    .regex(/^https:\/\/\S+$/, { error: "an https URL of a Helm repository such as https://charts.example.internal/hashicorp" })
+    .optional(),
+  path: z
+    .string({ error: "a chart folder relative to Pulumi.yaml, such as charts/vault" })
+    .regex(/^(?!\/)(?!(.*\/)?\.\.(\/|$))[A-Za-z0-9._/-]+$/, {
+      error: "a chart folder relative to Pulumi.yaml, inside the project (no leading '/', no '..'), such as charts/vault",
+    })
+    .optional(),
+});
+
+/** The Helm charts the program installs, by name. */
+export const CHART_NAMES = ["vault", "keda"] as const;
+const charts = z.strictObject(Object.fromEntries(CHART_NAMES.map((name) => [name, chartSource.optional()])) as Record<(typeof CHART_NAMES)[number], z.ZodOptional<typeof chartSource>>);
+
+/** How the Kubernetes provider treats the objects it applies. */
+const kubernetes = z.strictObject({
+  /**
+   * Default true: `pulumi up` waits until Deployments, Jobs and the Helm release are ready. Only a
+   * test stack on a control plane without nodes turns it off (rules.ts refuses false in prod).
+   */
+  awaitReadiness: z.boolean({ error: "true or false" }).optional(),
+});
+
 export interface OrgBranch {
   id: string;
   name?: string | undefined;
@@ -220,6 +251,8 @@ export const stackConfigSchema = z.strictObject({
   redis,
   kafka,
   vault,
+  charts: charts.optional(),
+  kubernetes: kubernetes.optional(),
   tenants: z.array(tenant).min(1, { error: "at least one tenant" }),
   apps,
   ephemeral: ephemeral.optional(),
@@ -231,3 +264,4 @@ export type NodePoolConfig = z.infer<typeof nodePool>;
 export type TenantConfig = PlainStackConfig["tenants"][number];
 export type KafkaTopicConfig = z.infer<typeof kafkaTopic>;
 export type AppVersions = z.infer<typeof appVersions>;
+export type ChartSourceConfig = z.infer<typeof chartSource>;

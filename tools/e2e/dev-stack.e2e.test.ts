@@ -1,0 +1,269 @@
+/**
+ * The dev stack through the real Pulumi engine: the CLI and the Kubernetes provider built from
+ * source, two real kube-apiservers (the services and the workers cluster) with etcd and their
+ * controller-managers, and stand-ins only for what no registry here serves (the Node.js language
+ * host; the gcp, vault, kafka, random and tls providers). It previews and brings up the whole stack,
+ * reads back what the API servers hold, switches the active colour, and destroys everything.
+ * Each step prints what a person would look at: the CLI's version, the update summaries, the checks.
+ */
+import { X509Certificate } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPOSITORY_ROOT } from "../repository-root";
+import { waitUntil } from "../test-services/wait-until";
+import { type ControlPlane, startControlPlane } from "../test-services/control-plane/start-control-plane";
+import { type EngineBinaries, ensureEngine } from "../test-services/engine/ensure-engine";
+import { type EngineWorkspace, createEngineWorkspace } from "./engine-workspace";
+import { type KubeObject, Kubectl } from "./kubectl";
+import { updateSummary } from "./pulumi-session";
+import { type StackExport, nameOf, providerNameOf, resourcesOf } from "./state";
+import { TEST_CHARTS, type TestStack, initTestStack } from "./test-stack";
+
+/** The program's two GKE clusters, each answered by a local API server of the same name. */
+const CLUSTERS = { services: "services", workers: "workers" } as const;
+const PROVIDER_CLUSTER: Record<string, keyof typeof CLUSTERS> = { "services-k8s": "services", "workers-k8s": "workers" };
+const POLICY_PACK = ["--policy-pack", "policies", "--policy-pack-config", "policies/enforcement/dev.json"];
+const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+let binaries: EngineBinaries;
+let controlPlane: ControlPlane;
+let workspace: EngineWorkspace;
+let stack: TestStack;
+let kube: Record<keyof typeof CLUSTERS, Kubectl>;
+let destroyed = false;
+
+const say = (line: string) => console.log(line);
+
+beforeAll(async () => {
+  binaries = await ensureEngine();
+  controlPlane = await startControlPlane({ clusters: Object.values(CLUSTERS), binaries });
+  workspace = createEngineWorkspace({
+    binaries,
+    controlPlane,
+    projectDir: REPOSITORY_ROOT,
+    gkeClusters: { "-services": CLUSTERS.services, "-workers": CLUSTERS.workers },
+  });
+  const kubectlFor = (name: string) => new Kubectl(binaries.kubectl, controlPlane.clusters[name]!.kubeconfigPath, workspace.logFile);
+  kube = { services: kubectlFor(CLUSTERS.services), workers: kubectlFor(CLUSTERS.workers) };
+  stack = await initTestStack(workspace.pulumi, REPOSITORY_ROOT);
+});
+
+afterAll(async () => {
+  try {
+    if (stack && !destroyed) await workspace.pulumi.run(["destroy", "--yes", "--stack", stack.name], { allowFailure: true });
+    await stack?.remove();
+  } finally {
+    await controlPlane?.stop();
+    if (workspace) say(`e2e log: ${workspace.logFile}`);
+    if (workspace && process.env["ARMATURE_E2E_KEEP"] !== "1") workspace.dispose();
+  }
+});
+
+async function exportState(): Promise<StackExport> {
+  return (await workspace.pulumi.json<StackExport>(["stack", "export", "--stack", stack.name])).document;
+}
+
+interface PreviewStep {
+  readonly op: string;
+  readonly urn: string;
+  readonly newState?: { readonly type: string };
+  readonly oldState?: { readonly type: string };
+}
+
+async function preview(extra: readonly string[] = []): Promise<readonly PreviewStep[]> {
+  const { document } = await workspace.pulumi.json<{ steps?: PreviewStep[] }>(["preview", "--json", "--stack", stack.name, ...extra]);
+  return document.steps ?? [];
+}
+
+const typeOf = (step: PreviewStep) => step.newState?.type ?? step.oldState?.type ?? "";
+
+describe.sequential("the dev stack on the real engine", () => {
+  it("runs the real Pulumi CLI with the real Kubernetes provider", async () => {
+    const version = (await workspace.pulumi.run(["version"])).stdout.trim();
+    say(`pulumi CLI ${version} (${binaries.pulumi})`);
+    expect(version).toBe(`v${binaries.pulumiVersion}`);
+    const plugins = (await workspace.pulumi.run(["plugin", "ls"])).stdout;
+    say(plugins.trimEnd());
+    expect(plugins).toMatch(new RegExp(`kubernetes\\s+resource\\s+${binaries.kubernetesProviderVersion.replaceAll(".", "\\.")}`));
+  });
+
+  it("finding 1: without Pulumi.yaml's tsconfig option the program does not even compile", async () => {
+    // A project whose `main` is the same stacks/ folder, but with the runtime options Armature had
+    // before: ts-node, started in stacks/, finds no tsconfig.json and type-checks with its defaults.
+    const dir = path.join(REPOSITORY_ROOT, ".armature", "e2e-no-tsconfig");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: armature\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: ../../stacks/\n");
+    try {
+      await workspace.pulumi.run(["stack", "init", "no-tsconfig"], { cwd: dir });
+      const result = await workspace.pulumi.run(["preview", "--stack", "no-tsconfig"], { cwd: dir, allowFailure: true });
+      say(`without the tsconfig option: pulumi preview exited ${result.code}`);
+      expect(result.code).not.toBe(0);
+      expect(`${result.stdout}${result.stderr}`).toMatch(/Property 'hasOwn' does not exist on type 'ObjectConstructor'/);
+    } finally {
+      await workspace.pulumi.run(["stack", "rm", "no-tsconfig", "--yes", "--force"], { cwd: dir, allowFailure: true });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("previews the whole dev stack", async () => {
+    const steps = await preview();
+    const creates = steps.filter((step) => step.op === "create");
+    say(`pulumi preview: ${creates.length} resources to create (${new Set(creates.map(typeOf)).size} types)`);
+    expect(creates.length).toBeGreaterThan(250);
+    expect(steps.filter((step) => !["create", "same"].includes(step.op))).toEqual([]);
+  });
+
+  it("brings the whole dev stack up, with the policy pack", async () => {
+    const result = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name, ...POLICY_PACK]);
+    say(`pulumi up:\n${updateSummary(result.stdout)}`);
+    expect(updateSummary(result.stdout)).toMatch(/\+ \d+ created/);
+    const again = await preview();
+    expect(again.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn}`)).toEqual([]);
+  });
+
+  it("created every Kubernetes object in its cluster, applied by Pulumi", async () => {
+    const objects = resourcesOf(await exportState()).filter((resource) => resource.custom && resource.type.startsWith("kubernetes:") && resource.type !== HELM_RELEASE);
+    const perCluster = { services: 0, workers: 0 };
+    for (const cluster of Object.keys(perCluster) as (keyof typeof CLUSTERS)[]) {
+      const mine = objects.filter((resource) => PROVIDER_CLUSTER[providerNameOf(resource) ?? ""] === cluster);
+      perCluster[cluster] = mine.length;
+      const live = new Map<string, KubeObject>();
+      for (const resource of new Set(mine.map((resource) => resourceName(resource.outputs as KubeObject)))) {
+        for (const object of await kube[cluster].list(resource)) live.set(`${resource} ${object.metadata.namespace ?? ""}/${object.metadata.name}`, object);
+      }
+      for (const resource of mine) {
+        const declared = resource.outputs as KubeObject;
+        const object = live.get(`${resourceName(declared)} ${declared.metadata.namespace ?? ""}/${declared.metadata.name}`);
+        expect(object, `${resource.urn} in the ${cluster} cluster`).toBeDefined();
+        expect(object!.metadata.managedFields?.map((field) => field.manager), `${resource.urn} applied by Pulumi`).toEqual(expect.arrayContaining([expect.stringMatching(/^pulumi-kubernetes/)]));
+      }
+    }
+    say(`kubernetes: all ${objects.length} objects in the state found live and applied by Pulumi (services cluster ${perCluster.services}, workers cluster ${perCluster.workers})`);
+    expect(perCluster.services).toBeGreaterThan(0);
+    expect(perCluster.workers).toBeGreaterThan(0);
+    expect(objects.length - perCluster.services - perCluster.workers).toBe(0);
+  });
+
+  it("gave each tenant its namespace, quota, limit range and network fence", async () => {
+    for (const tenant of ["acme", "globex"]) {
+      const namespace = `tenant-${tenant}`;
+      const [quotas, limits, policies] = await Promise.all(["resourcequotas", "limitranges", "networkpolicies"].map((resource) => kube.services.list(resource, { namespace })));
+      const fence = policies!.map((policy) => policy.metadata.name);
+      say(`${namespace}: ${quotas!.length} quota, ${limits!.length} limit range, network policies ${fence.join(", ")}`);
+      expect(quotas!.length).toBe(1);
+      expect(limits!.length).toBe(1);
+      expect(policies!.some((policy) => policy.spec.podSelector && Object.keys(policy.spec.podSelector).length === 0 && policy.spec.policyTypes?.length === 2)).toBe(true);
+    }
+  });
+
+  it("has the workloads, routes, scaler and Jobs, and the controllers made pods that restricted Pod Security admitted", async () => {
+    const count = async (cluster: keyof typeof CLUSTERS, resource: string) => (await kube[cluster].list(resource, { selector: `stack=${stack.name}` })).length;
+    const found = {
+      deployments: (await count("services", "deployments")) + (await count("workers", "deployments")),
+      services: await count("services", "services"),
+      httproutes: await count("services", "httproutes.gateway.networking.k8s.io"),
+      scaledobjects: await count("workers", "scaledobjects.keda.sh"),
+      jobs: (await count("services", "jobs")) + (await count("workers", "jobs")),
+    };
+    say(`workloads: ${Object.entries(found).map(([kind, n]) => `${n} ${kind}`).join(", ")}`);
+    for (const n of Object.values(found)) expect(n).toBeGreaterThan(0);
+
+    for (const cluster of Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[]) {
+      const pods = await kube[cluster].list("pods");
+      for (const deployment of await kube[cluster].list("deployments", { selector: `stack=${stack.name}` })) {
+        const selector = deployment.spec.selector.matchLabels as Record<string, string>;
+        const own = pods.filter((pod) => pod.metadata.namespace === deployment.metadata.namespace && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value));
+        expect(own.length, `pods of ${deployment.metadata.namespace}/${deployment.metadata.name}`).toBe(deployment.spec.replicas);
+        expect(own.every((pod) => pod.status.phase === "Pending"), "no kubelet: pods stay Pending").toBe(true);
+      }
+      const refused = (await kube[cluster].list("events")).filter((event) => event["reason"] === "FailedCreate");
+      expect(refused.map((event) => `${event["involvedObject"].namespace}/${event["involvedObject"].name}: ${event["message"]}`)).toEqual([]);
+      say(`${cluster} cluster: ${pods.length} pods created by the controllers, no FailedCreate event`);
+    }
+  });
+
+  it("finding 3: the tls resources went through the tls provider, and Vault's certificate is real", async () => {
+    const tlsResources = resourcesOf(await exportState()).filter((resource) => resource.custom && resource.type.startsWith("tls:"));
+    expect(tlsResources.length).toBeGreaterThan(0);
+    expect(tlsResources.filter((resource) => !resource.provider?.includes("::pulumi:providers:tls::")).map((resource) => resource.urn)).toEqual([]);
+    const [secret] = await kube.services.list("secrets", { namespace: "vault", selector: `stack=${stack.name}` });
+    expect(secret?.["type"]).toBe("kubernetes.io/tls");
+    const decode = (key: string) => Buffer.from(secret!["data"][key] as string, "base64").toString();
+    const server = new X509Certificate(decode("tls.crt"));
+    const ca = new X509Certificate(decode("ca.crt"));
+    expect(server.verify(ca.publicKey)).toBe(true);
+    expect(server.subjectAltName).toContain("DNS:vault.vault.svc");
+    say(`vault TLS: ${tlsResources.length} tls resources; server certificate "${server.subject.replaceAll("\n", ", ")}" verifies against its CA`);
+  });
+
+  it("finding 4: Vault's and KEDA's charts came from the stack's own chart folders", async () => {
+    const vaultConfig = (await kube.services.list("configmaps", { namespace: "vault" })).find((map) => map.metadata.name === "vault-config");
+    expect(vaultConfig?.["data"]["raft.hcl"]).toMatch(/seal "gcpckms"/);
+    expect(vaultConfig?.["data"]["replicas"]).toBe("3");
+    const kedaRecord = (await kube.workers.list("configmaps", { namespace: "keda" })).find((map) => map.metadata.name === "keda-stand-in");
+    expect(kedaRecord?.["data"]["chart"]).toBe("keda-2.21.1");
+    const deployed = async (cluster: keyof typeof CLUSTERS, namespace: string, release: string) =>
+      (await kube[cluster].list("secrets", { namespace, selector: `owner=helm,name=${release}` })).map((secret) => secret.metadata.labels?.["status"]);
+    expect(await deployed("services", "vault", "vault")).toEqual(["deployed"]);
+    expect(await deployed("workers", "keda", "keda")).toEqual(["deployed"]);
+    say(`charts: vault from ${TEST_CHARTS.vault} (${vaultConfig?.["data"]["replicas"]} Raft replicas configured), keda from ${TEST_CHARTS.keda}; both releases deployed`);
+  });
+
+  it("switches the active colour: only route weights, Service selectors and the post-deploy Jobs change", async () => {
+    await stack.set("apps.activeColour", "green");
+    const changed = (await preview()).filter((step) => step.op !== "same");
+    const described = changed.map((step) => `${step.op} ${typeOf(step).split(":").pop()} ${nameOf(step.urn)}`);
+    say(`colour switch preview: ${described.join(", ")}`);
+    const BLUE_GREEN_APPS = ["discovery", "flags", "health"];
+    expect(changed.filter((step) => step.op === "update").map((step) => `${typeOf(step)} ${nameOf(step.urn)}`).sort()).toEqual(
+      BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]).sort(),
+    );
+    // Jobs are immutable: a post-deploy Job (and the worker's, which follows the active migrator) is replaced, by design.
+    const replaced = changed.filter((step) => step.op !== "update");
+    expect([...new Set(replaced.map((step) => `${typeOf(step)} ${nameOf(step.urn)}`))].sort()).toEqual(
+      ["apps-discovery-post", "apps-flags-post", "apps-worker-post", "apps-worker-pre"].map((job) => `kubernetes:batch/v1:Job ${job}`),
+    );
+
+    const result = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name, ...POLICY_PACK]);
+    say(`pulumi up (colour switch):\n${updateSummary(result.stdout)}`);
+    for (const app of BLUE_GREEN_APPS) {
+      const route = (await kube.services.list("httproutes.gateway.networking.k8s.io", { selector: `stack=${stack.name}` })).find((candidate) => candidate.metadata.name === app);
+      const weights = Object.fromEntries((route!.spec.rules as { backendRefs: { name: string; weight?: number }[] }[]).flatMap((rule) => rule.backendRefs).filter((ref) => ref.weight !== undefined).map((ref) => [ref.name, ref.weight]));
+      say(`route ${app}: ${JSON.stringify(weights)}`);
+      expect(weights).toEqual({ [`${app}-blue`]: 0, [`${app}-green`]: 100 });
+    }
+  });
+
+  it("destroys everything: no Armature object is left in either cluster", async () => {
+    const result = await workspace.pulumi.run(["destroy", "--yes", "--skip-preview", "--stack", stack.name]);
+    destroyed = true;
+    say(`pulumi destroy:\n${updateSummary(result.stdout)}`);
+    expect(resourcesOf(await exportState())).toEqual([]);
+    for (const cluster of Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[]) {
+      const resources = (await kube[cluster].listableResources()).filter((resource) => resource !== "events" && resource !== "events.events.k8s.io");
+      const leftOver = async () => ({
+        labelled: (await kube[cluster].raw(["get", resources.join(","), "--all-namespaces", "--selector", `stack=${stack.name}`, "--output", "name", "--ignore-not-found"])).trim(),
+        namespaces: (await kube[cluster].list("namespaces")).map((namespace) => namespace.metadata.name).filter((name) => !SYSTEM_NAMESPACES.includes(name)),
+      });
+      // Deleting a namespace is asynchronous: the namespace controller empties it, then it goes.
+      // The stack asks the provider not to wait (awaitReadiness: false), so the test waits instead.
+      await waitUntil(`the ${cluster} cluster to finish deleting the stack's namespaces`, async () => {
+        const left = await leftOver();
+        if (left.labelled !== "" || left.namespaces.length > 0) throw new Error(`still there: ${left.labelled.replaceAll("\n", ", ")}`);
+      }, 120_000, 1000).catch(() => undefined);
+      const left = await leftOver();
+      expect(left.labelled, `objects labelled stack=${stack.name} in ${cluster}`).toBe("");
+      expect(left.namespaces).toEqual([]);
+      say(`${cluster} cluster after destroy: only the system namespaces (${SYSTEM_NAMESPACES.join(", ")}); nothing labelled stack=${stack.name}`);
+    }
+  });
+});
+
+/** kubectl's name for an object's resource type: "deployment.apps", "httproute.gateway.networking.k8s.io", "namespace". */
+function resourceName(object: KubeObject): string {
+  const apiVersion = object["apiVersion"] as string;
+  const group = apiVersion.includes("/") ? `.${apiVersion.split("/")[0]}` : "";
+  return `${object.kind.toLowerCase()}${group}`;
+}
