@@ -7,7 +7,7 @@
  * Each step prints what a person would look at: the CLI's version, the update summaries, the checks.
  */
 import { X509Certificate } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT } from "../repository-root";
@@ -121,6 +121,20 @@ describe.sequential("the dev stack on the real engine", () => {
     expect(updateSummary(result.stdout)).toMatch(/\+ \d+ created/);
     const again = await preview();
     expect(again.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn}`)).toEqual([]);
+  });
+
+  it("handed the GCP stand-in the program's real inputs, and no secret reached its records", async () => {
+    const records = readRecords(path.join(workspace.recordDir, "gcp.jsonl")).filter((record) => record.operation === "create" && !record.preview);
+    const created = (type: string) => records.filter((record) => record.type === type).map((record) => record.inputs);
+    const clusters = created("gcp:container/cluster:Cluster");
+    expect(clusters.map((cluster) => String(cluster["name"])).sort()).toEqual([`armature-${stack.name}-services`, `armature-${stack.name}-workers`]);
+    for (const cluster of clusters) expect(cluster["privateClusterConfig"]).toMatchObject({ enablePrivateNodes: true });
+    const [database] = created("gcp:sql/databaseInstance:DatabaseInstance");
+    expect(database?.["settings"].ipConfiguration).toMatchObject({ ipv4Enabled: false });
+    const password = (await workspace.pulumi.run(["stack", "output", "postgresAdminPassword", "--show-secrets", "--stack", stack.name])).stdout.trim();
+    expect(password.length).toBeGreaterThanOrEqual(32);
+    for (const file of readdirSync(workspace.recordDir)) expect(readFileSync(path.join(workspace.recordDir, file), "utf8"), file).not.toContain(password);
+    say(`gcp stand-in: ${records.length} resources created, among them ${clusters.length} private GKE clusters and a Cloud SQL instance without a public address; no secret in any record`);
   });
 
   it("created every Kubernetes object in its cluster, applied by Pulumi", async () => {
@@ -266,4 +280,17 @@ function resourceName(object: KubeObject): string {
   const apiVersion = object["apiVersion"] as string;
   const group = apiVersion.includes("/") ? `.${apiVersion.split("/")[0]}` : "";
   return `${object.kind.toLowerCase()}${group}`;
+}
+
+interface StandInRecord {
+  readonly operation: string;
+  readonly type: string;
+  readonly preview: boolean;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- inputs of every resource type
+  readonly inputs: Record<string, any>;
+}
+
+/** What a stand-in provider recorded (one JSON line per operation: stand-ins/providers/records.ts). */
+function readRecords(file: string): StandInRecord[] {
+  return readFileSync(file, "utf8").split("\n").filter((line) => line !== "").map((line) => JSON.parse(line) as StandInRecord);
 }
