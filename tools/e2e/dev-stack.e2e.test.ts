@@ -119,6 +119,8 @@ describe.sequential("the dev stack on the real engine", () => {
     const result = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name, ...POLICY_PACK]);
     say(`pulumi up:\n${updateSummary(result.stdout)}`);
     expect(updateSummary(result.stdout)).toMatch(/\+ \d+ created/);
+    // The language host sits beside the CLI, where the CLI looks first: no "found on $PATH" warning.
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/using pulumi-language-nodejs from \$PATH/);
     const again = await preview();
     expect(again.filter((step) => step.op !== "same").map((step) => `${step.op} ${step.urn}`)).toEqual([]);
   });

@@ -5,7 +5,7 @@
  * points the CLI, the stand-ins and kubectl at the local control plane.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { ControlPlane } from "../test-services/control-plane/start-control-plane";
@@ -40,6 +40,14 @@ export function createEngineWorkspace(options: {
   for (const folder of [pulumiHome, binDir, backendDir, recordDir]) mkdirSync(folder, { recursive: true });
 
   installLanguageHost(binDir);
+  // The CLI looks for language hosts beside its own executable first; one found only on PATH draws a
+  // warning in every command's output. A hard link (a copy across file systems) puts it beside.
+  const pulumi = path.join(binDir, "pulumi");
+  try {
+    linkSync(options.binaries.pulumi, pulumi);
+  } catch {
+    copyFileSync(options.binaries.pulumi, pulumi);
+  }
   installPlugins({ pulumiHome, binDir, kubernetesProvider: { path: options.binaries.kubernetesProvider, version: options.binaries.kubernetesProviderVersion } });
 
   const clusters = Object.entries(options.gkeClusters).map(([nameSuffix, local]) => {
@@ -67,7 +75,7 @@ export function createEngineWorkspace(options: {
     dir,
     logFile,
     recordDir,
-    pulumi: new PulumiSession({ pulumi: options.binaries.pulumi, projectDir: options.projectDir, env, logFile }),
+    pulumi: new PulumiSession({ pulumi, projectDir: options.projectDir, env, logFile }),
     dispose: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
