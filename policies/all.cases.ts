@@ -5,7 +5,11 @@ import { gkeCases } from "./gke/gke.cases";
 import { iamCases } from "./iam/iam.cases";
 import { kafkaCases } from "./kafka/kafka.cases";
 import { kmsCases } from "./kms/kms.cases";
+import { computeCases } from "./compute/compute.cases";
 import { kubernetesCases } from "./kubernetes/kubernetes.cases";
+import { podSecurityCases } from "./kubernetes/pod-security.cases";
+import { rbacCases } from "./rbac/rbac.cases";
+import { storageCases } from "./storage/storage.cases";
 import { labelCases } from "./labels/labels.cases";
 import { redisCases } from "./redis/redis.cases";
 import { secretCases } from "./secrets/secrets.cases";
@@ -21,6 +25,10 @@ export const allCases: readonly PolicyCases[] = [
   ...iamCases,
   ...firewallCases,
   ...kubernetesCases,
+  ...podSecurityCases,
+  ...rbacCases,
+  ...storageCases,
+  ...computeCases,
   ...tenantCases,
   ...labelCases,
   ...secretCases,

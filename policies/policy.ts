@@ -13,6 +13,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { previewView } from "./lib/unconfigured-providers";
 
 export interface PolicyMetadata {
   /** The policy id: kebab-case, unique, also the name of the file that defines it. */
@@ -41,6 +42,12 @@ export interface ResourcePolicySpec<Props> extends PolicyMetadata {
   readonly validate: ResourceCheck<Props>;
 }
 
+/**
+ * A resource policy. The rule for unknown values (README, "Unknown values"): an unknown value never
+ * makes a violation. Read a value the verdict needs plainly (the SDK then reports the advisory
+ * "can't run during preview"), or with `readKnown`/`readPath` and skip what is not known; a map
+ * key whose value is unknown (`unknownKeys`) counts as set. `pulumi up` decides with known values.
+ */
 export function resourcePolicy<Props = Readonly<Record<string, unknown>>>(spec: ResourcePolicySpec<Props>): ArmatureResourcePolicy {
   const { appliesTo, validate, ...metadata } = spec;
   const applies = typeof appliesTo === "function" ? appliesTo : (type: string) => appliesTo.includes(type);
@@ -59,9 +66,19 @@ export interface StackPolicySpec extends PolicyMetadata {
   readonly validate: (args: StackValidationArgs, report: ReportViolation) => void;
 }
 
+/**
+ * A stack policy. Resources whose provider is not configured during a preview reach `validate` as
+ * wholly unknown (lib/unconfigured-providers.ts): read them with `readKnown`/`readPath` and skip
+ * what is not known; the policy then reports the advisory "cannot check yet" for them by itself.
+ */
 export function stackPolicy(spec: StackPolicySpec): ArmatureStackPolicy {
   const { validate, ...metadata } = spec;
-  return { ...metadata, tags: [...metadata.tags], validateStack: validate };
+  const validateStack = (args: StackValidationArgs, report: ReportViolation): void => {
+    const view = previewView(args);
+    validate(view.args, report);
+    view.finish();
+  };
+  return { ...metadata, tags: [...metadata.tags], validateStack };
 }
 
 export function isStackPolicy(policy: ArmaturePolicy): policy is ArmatureStackPolicy {

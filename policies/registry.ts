@@ -70,6 +70,24 @@ import { k8sRunAsNonRoot } from "./kubernetes/k8s-run-as-non-root";
 import { k8sServiceAccountToken } from "./kubernetes/k8s-service-account-token";
 import { k8sStartupProbe } from "./kubernetes/k8s-startup-probe";
 import { k8sTopologySpread } from "./kubernetes/k8s-topology-spread";
+import { k8sApparmorProfile } from "./kubernetes/k8s-apparmor-profile";
+import { k8sNetworkPolicyNoWorldIngress } from "./kubernetes/k8s-network-policy-no-world-ingress";
+import { k8sNoExternalIps } from "./kubernetes/k8s-no-external-ips";
+import { k8sNoIngress } from "./kubernetes/k8s-no-ingress";
+import { k8sNoNodePortService } from "./kubernetes/k8s-no-node-port-service";
+import { k8sNoWindowsHostProcess } from "./kubernetes/k8s-no-windows-host-process";
+import { k8sProcMountDefault } from "./kubernetes/k8s-proc-mount-default";
+import { k8sRestrictedVolumeTypes } from "./kubernetes/k8s-restricted-volume-types";
+import { k8sSafeSysctls } from "./kubernetes/k8s-safe-sysctls";
+import { k8sSeccompProfile } from "./kubernetes/k8s-seccomp-profile";
+import { k8sSelinuxOptions } from "./kubernetes/k8s-selinux-options";
+import { rbacNoClusterAdminBinding } from "./rbac/rbac-no-cluster-admin-binding";
+import { rbacNoEscalationVerbs } from "./rbac/rbac-no-escalation-verbs";
+import { rbacNoTenantClusterRoleBinding } from "./rbac/rbac-no-tenant-cluster-role-binding";
+import { rbacNoWildcardRules } from "./rbac/rbac-no-wildcard-rules";
+import { storagePublicAccessPrevention } from "./storage/storage-public-access-prevention";
+import { storageUniformBucketLevelAccess } from "./storage/storage-uniform-bucket-level-access";
+import { computeNoExternalIp } from "./compute/compute-no-external-ip";
 import { namespacePodSecurityStandard } from "./tenants/namespace-pod-security-standard";
 import { tenantNamespaceIsolation } from "./tenants/tenant-namespace-isolation";
 import { labelsGcpRequired } from "./labels/labels-gcp-required";
@@ -154,6 +172,29 @@ export const policies: readonly ArmaturePolicy[] = [
   k8sServiceAccountToken,
   k8sStartupProbe,
   k8sTopologySpread,
+  // pod security standards (the controls the workload policies above do not cover)
+  k8sSeccompProfile,
+  k8sRestrictedVolumeTypes,
+  k8sApparmorProfile,
+  k8sSelinuxOptions,
+  k8sProcMountDefault,
+  k8sSafeSysctls,
+  k8sNoWindowsHostProcess,
+  // side doors around the platform Gateway
+  k8sNoNodePortService,
+  k8sNoExternalIps,
+  k8sNoIngress,
+  k8sNetworkPolicyNoWorldIngress,
+  // rbac
+  rbacNoClusterAdminBinding,
+  rbacNoTenantClusterRoleBinding,
+  rbacNoWildcardRules,
+  rbacNoEscalationVerbs,
+  // storage
+  storageUniformBucketLevelAccess,
+  storagePublicAccessPrevention,
+  // compute
+  computeNoExternalIp,
   // tenants
   namespacePodSecurityStandard,
   tenantNamespaceIsolation,

@@ -19,3 +19,22 @@ export const K8S_POD_DISRUPTION_BUDGET = "kubernetes:policy/v1:PodDisruptionBudg
 export const K8S_HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 /** KEDA's autoscaler (a custom resource): it creates and drives an HPA of its own. */
 export const KEDA_SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+export const K8S_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role";
+export const K8S_CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+export const K8S_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+export const K8S_CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+/** Ingress in every API version the Kubernetes provider still serves. */
+export const K8S_INGRESS_TYPES = [
+  "kubernetes:networking.k8s.io/v1:Ingress",
+  "kubernetes:networking.k8s.io/v1beta1:Ingress",
+  "kubernetes:extensions/v1beta1:Ingress",
+] as const;
+export const STORAGE_BUCKET = "gcp:storage/bucket:Bucket";
+/** Compute Engine VMs and the templates they are made from: each declares network interfaces. */
+export const COMPUTE_INSTANCE_TYPES = [
+  "gcp:compute/instance:Instance",
+  "gcp:compute/instanceTemplate:InstanceTemplate",
+  "gcp:compute/regionInstanceTemplate:RegionInstanceTemplate",
+  "gcp:compute/instanceFromTemplate:InstanceFromTemplate",
+  "gcp:compute/instanceFromMachineImage:InstanceFromMachineImage",
+] as const;

@@ -66,7 +66,7 @@ export async function evaluatePolicies(
     const record = (urn: string | null, message: string, cannotRun = false) =>
       findings.push({ policy, enforcement: cannotRun ? "advisory" : enforcement, urn, message, cannotRun });
     if (isStackPolicy(policy)) {
-      const args = stackValidationArgs(withProps, getConfig, mode);
+      const args = stackValidationArgs(mode === "preview" ? withProps.map(asPreviewOutputs) : withProps, getConfig, mode);
       await guarded(null, record, () => policy.validateStack(args, (message, urn) => record(urn ?? null, message)));
       continue;
     }
@@ -82,6 +82,23 @@ export async function evaluatePolicies(
 }
 
 type GetConfig = <T extends object>() => T;
+
+/**
+ * What a stack policy sees of a resource in a preview: its outputs. The recorded inputs stand in
+ * for them, except where the engine has none to give: a resource whose provider has an unknown
+ * input is not previewed by the provider, and the engine hands policies an empty property map
+ * (lib/unconfigured-providers.ts explains it, with the source).
+ */
+function asPreviewOutputs<T extends { readonly subject: PolicySubject }>(entry: T): T {
+  const provider = entry.subject.provider;
+  return provider && containsUndefined(provider.inputs) ? { ...entry, props: asPreviewInputs({}) } : entry;
+}
+
+function containsUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (typeof value !== "object" || value === null) return false;
+  return Object.values(value).some(containsUndefined);
+}
 
 class NotApplicable extends Error {
   override readonly name = "NotApplicable";

@@ -24,3 +24,16 @@ export function polaris(check: string, title: string): PolicyComplianceFramework
 export function architecture(component: string, title: string): PolicyComplianceFramework {
   return { name: "Armature ARCHITECTURE.md section 4", version: "1", reference: component, specification: title };
 }
+
+/**
+ * A control of the Kubernetes Pod Security Standards, by profile and control name, as listed on
+ * https://kubernetes.io/docs/concepts/security/pod-security-standards/ (the page of Kubernetes v1.34).
+ */
+export function pss(profile: "baseline" | "restricted", control: string, title: string): PolicyComplianceFramework {
+  return { name: "Kubernetes Pod Security Standards", version: "1.34", reference: `${profile}: ${control}`, specification: title };
+}
+
+/** A policy of the Kyverno policy library (https://kyverno.io/policies/), by its name there. */
+export function kyverno(policyName: string, title: string): PolicyComplianceFramework {
+  return { name: "Kyverno policy library", version: "1.15", reference: policyName, specification: title };
+}

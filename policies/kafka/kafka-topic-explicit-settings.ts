@@ -14,6 +14,6 @@ export const kafkaTopicExplicitSettings = resourcePolicy({
   validate: (props, args, report) => {
     const topic = topicView(args.type, props);
     if (typeof topic.partitions !== "number") report(`Topic ${topic.name ?? args.name} takes the broker's default partition count: set ${topic.fields.partitions}.`);
-    if (!topic.config["retention.ms"]) report(`Topic ${topic.name ?? args.name} takes the broker's default retention: set "retention.ms" in ${topic.fields.config}.`);
+    if (!topic.config["retention.ms"] && !topic.unknownConfig.includes("retention.ms")) report(`Topic ${topic.name ?? args.name} takes the broker's default retention: set "retention.ms" in ${topic.fields.config}.`);
   },
 });

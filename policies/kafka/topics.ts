@@ -2,7 +2,7 @@
  * Kafka topics come in two shapes: Google Cloud Managed Service for Apache Kafka topics and
  * topics made with the Kafka provider (Strimzi or any broker). Both are read into one view.
  */
-import { record, stringMap, text } from "../lib/values";
+import { record, stringMap, text, unknownKeys } from "../lib/values";
 import { KAFKA_TOPIC, MANAGED_KAFKA_TOPIC } from "../resource-types";
 
 /** Where each shape keeps the topic's name, partitions, replication and config (see TopicArgs). */
@@ -18,6 +18,8 @@ export interface TopicView {
   readonly partitions: unknown;
   readonly replication: unknown;
   readonly config: Readonly<Record<string, string>>;
+  /** Config keys whose value is unknown during a preview. */
+  readonly unknownConfig: readonly string[];
   /** Input names, for messages. */
   readonly fields: (typeof FIELDS)[keyof typeof FIELDS];
 }
@@ -30,6 +32,7 @@ export function topicView(type: string, props: unknown): TopicView {
     partitions: topic?.[fields.partitions],
     replication: topic?.[fields.replication],
     config: stringMap(topic?.[fields.config]),
+    unknownConfig: unknownKeys(topic?.[fields.config]),
     fields,
   };
 }

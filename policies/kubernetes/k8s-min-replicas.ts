@@ -4,7 +4,7 @@
  * a KEDA ScaledObject does, its minReplicaCount (KEDA's default is 0).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { indexNamespaces, knownMetadata } from "../lib/namespaces";
+import { indexNamespaces } from "../lib/namespaces";
 import { readKnown, readPath, record } from "../lib/values";
 import { REPLICATED_TYPES } from "../lib/workloads";
 import { stackPolicy } from "../policy";
@@ -24,7 +24,11 @@ export const k8sMinReplicas = stackPolicy({
     const namespaces = indexNamespaces(args.resources);
     const autoscalers = args.resources.filter((resource) => resource.type === K8S_HPA || resource.type === KEDA_SCALED_OBJECT);
     for (const workload of args.resources.filter((resource) => REPLICATED_TYPES.includes(resource.type))) {
-      const autoscaler = autoscalers.find((hpa) => targets(hpa, workload) && namespaces.keyOf(hpa) === namespaces.keyOf(workload));
+      const candidates = autoscalers.filter((hpa) => targets(hpa, workload) !== "no" && namespaces.mayShare(hpa, workload));
+      const autoscaler = candidates.find((hpa) => targets(hpa, workload) === "yes" && namespaces.keyOf(hpa) === namespaces.keyOf(workload));
+      // An autoscaler that may manage the workload (its target or namespace unknown in a preview):
+      // the replica count that matters is not known yet.
+      if (!autoscaler && candidates.length > 0) continue;
       if (autoscaler) {
         const keda = autoscaler.type === KEDA_SCALED_OBJECT;
         const min = readPath(autoscaler.props, ["spec", keda ? "minReplicaCount" : "minReplicas"]);
@@ -42,18 +46,23 @@ export const k8sMinReplicas = stackPolicy({
   },
 });
 
-/** The autoscaler's scaleTargetRef names the workload (or depends on it, when the name is unknown). */
-function targets(hpa: PolicyResource, workload: PolicyResource): boolean {
+/**
+ * Whether the autoscaler's scaleTargetRef names the workload: "yes", "no", or "maybe" when its kind
+ * or name is unknown during a preview (and it does not depend on the workload, which settles it).
+ */
+function targets(hpa: PolicyResource, workload: PolicyResource): "yes" | "no" | "maybe" {
   const ref = readPath(hpa.props, ["spec", "scaleTargetRef"]);
-  const target = record(ref.known ? ref.value : undefined);
+  if (!ref.known) return hpa.dependencies.some((dependency) => dependency.urn === workload.urn) ? "yes" : "maybe";
+  const target = record(ref.value);
   const given = readKnown(target, "kind");
   // A ScaledObject's scaleTargetRef.kind defaults to Deployment.
   const kind = hpa.type === KEDA_SCALED_OBJECT && given.known && given.value === undefined ? { known: true, value: "Deployment" } : given;
   const name = readKnown(target, "name");
   const workloadKind = workload.type.split(":").pop();
-  if (kind.known && kind.value !== workloadKind) return false;
-  const workloadName = knownMetadata(workload, "name");
-  if (name.known && typeof workloadName === "string") return name.value === workloadName;
-  return hpa.dependencies.some((dependency) => dependency.urn === workload.urn);
+  if (kind.known && kind.value !== workloadKind) return "no";
+  const workloadName = readPath(workload.props, ["metadata", "name"]);
+  if (name.known && workloadName.known && typeof workloadName.value === "string") return name.value === workloadName.value ? "yes" : "no";
+  if (hpa.dependencies.some((dependency) => dependency.urn === workload.urn)) return "yes";
+  return name.known && workloadName.known ? "no" : "maybe";
 }
 

@@ -23,7 +23,7 @@ export const k8sPodDisruptionBudget = stackPolicy({
     for (const workload of args.resources.filter((resource) => REPLICATED_TYPES.includes(resource.type))) {
       const labels = templateLabels(workload);
       if (labels === undefined) continue;
-      const covered = budgets.some((budget) => namespaces.keyOf(budget) === namespaces.keyOf(workload) && selects(budget, labels));
+      const covered = budgets.some((budget) => namespaces.mayShare(budget, workload) && selects(budget, labels));
       if (!covered) report(`${workload.name} has no PodDisruptionBudget selecting its pods.`, workload.urn);
     }
   },

@@ -19,8 +19,8 @@ export const labelsGcpRequired = resourcePolicy({
   configSchema: requiredLabelsSchema,
   appliesTo: isLabelledGcpType,
   validate: (props, args, report) => {
-    const { labels, input } = effectiveGcpLabels(args.type, props, args.provider);
-    const missing = missingLabels(labels, args.getConfig());
+    const { labels, unknown, input } = effectiveGcpLabels(args.type, props, args.provider);
+    const missing = missingLabels(labels, args.getConfig(), unknown);
     if (missing.length > 0) report(`Missing label(s) ${missing.join(", ")}: set them in ${input} or the provider's defaultLabels.`);
   },
 });

@@ -1,6 +1,6 @@
 /** team, tenant and environment on every Kubernetes object the program creates. */
 import { missingLabels, requiredLabelsSchema } from "../lib/labels";
-import { record, stringMap } from "../lib/values";
+import { record, stringMap, unknownKeys } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { architecture } from "../sources";
 
@@ -23,7 +23,8 @@ export const labelsK8sRequired = resourcePolicy({
   configSchema: requiredLabelsSchema,
   appliesTo: isLabelledKubernetesType,
   validate: (props, args, report) => {
-    const missing = missingLabels(stringMap(record(record(props["metadata"])?.["labels"])), args.getConfig());
+    const labels = record(record(props["metadata"])?.["labels"]);
+    const missing = missingLabels(stringMap(labels), args.getConfig(), unknownKeys(labels));
     if (missing.length > 0) report(`Missing label(s) ${missing.join(", ")} in metadata.labels.`);
   },
 });

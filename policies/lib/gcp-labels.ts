@@ -7,7 +7,7 @@
 import type { PolicyProviderResource } from "@pulumi/policy";
 import facts from "../generated/resource-facts.json";
 import { SQL_INSTANCE } from "../resource-types";
-import { record, stringMap } from "./values";
+import { record, stringMap, unknownKeys } from "./values";
 
 const LABEL_INPUTS: Readonly<Record<string, string>> = facts.gcpLabelInputs;
 
@@ -17,15 +17,29 @@ export function isLabelledGcpType(type: string): boolean {
 
 export interface EffectiveLabels {
   readonly labels: Readonly<Record<string, string>>;
+  /** Label keys whose value is unknown during a preview. */
+  readonly unknown: readonly string[];
   /** The input a fix belongs in, for messages. */
   readonly input: string;
 }
 
 export function effectiveGcpLabels(type: string, props: unknown, provider: PolicyProviderResource | undefined): EffectiveLabels {
   if (type === SQL_INSTANCE) {
-    return { labels: stringMap(record(record(props)?.["settings"])?.["userLabels"]), input: "settings.userLabels" };
+    const userLabels = record(record(props)?.["settings"])?.["userLabels"];
+    return { labels: stringMap(userLabels), unknown: unknownKeys(userLabels), input: "settings.userLabels" };
   }
   const input = LABEL_INPUTS[type] ?? "labels";
-  const defaults = provider?.type === "pulumi:providers:gcp" ? stringMap(record(provider.props)?.["defaultLabels"]) : {};
-  return { labels: { ...defaults, ...stringMap(record(props)?.[input]) }, input };
+  const defaults = provider?.type === "pulumi:providers:gcp" ? record(provider.props)?.["defaultLabels"] : undefined;
+  const own = record(props)?.[input];
+  return { labels: { ...stringMap(defaults), ...stringMap(own) }, unknown: [...unknownKeys(parsed(defaults)), ...unknownKeys(own)], input };
+}
+
+/** Provider inputs travel as JSON text: the map inside it. */
+function parsed(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -11,21 +11,39 @@ import { readKnown, readPath, record, valueAt } from "./values";
 export interface NamespaceIndex {
   /** A key equal for every object in the same namespace. */
   keyOf(resource: PolicyResource): string;
+  /**
+   * Whether the two may be in the same namespace: they are, or one's namespace is not known yet
+   * (during a preview). A rule that needs a companion object (a quota, a budget) counts such a
+   * companion, so an unknown name never makes a violation; during `pulumi up` names are known.
+   */
+  mayShare(a: PolicyResource, b: PolicyResource): boolean;
 }
 
 export function indexNamespaces(resources: readonly PolicyResource[]): NamespaceIndex {
+  // Keys starting with "unknown:" stand for a namespace not known yet; a Namespace without a name
+  // (the provider names it) is keyed by its URN, and its objects reach it through their dependency.
   const keyOfNamespace = (namespace: PolicyResource): string => {
-    const name = knownMetadata(namespace, "name");
-    return typeof name === "string" && name !== "" ? `name:${name}` : `urn:${namespace.urn}`;
+    const name = readPath(namespace.props, ["metadata", "name"]);
+    if (!name.known) return `unknown:${namespace.urn}`;
+    return typeof name.value === "string" && name.value !== "" ? `name:${name.value}` : `urn:${namespace.urn}`;
   };
   const namespaces = new Map(resources.filter((resource) => resource.type === K8S_NAMESPACE).map((namespace) => [namespace.urn, keyOfNamespace(namespace)]));
+  const keyOf = (resource: PolicyResource): string => {
+    if (resource.type === K8S_NAMESPACE) return keyOfNamespace(resource);
+    const namespace = readPath(resource.props, ["metadata", "namespace"]);
+    if (namespace.known) return `name:${typeof namespace.value === "string" && namespace.value !== "" ? namespace.value : "default"}`;
+    const owner = resource.dependencies.find((dependency) => namespaces.has(dependency.urn));
+    return owner ? namespaces.get(owner.urn)! : `unknown:${resource.urn}`;
+  };
+  const unknown = (key: string) => key.startsWith("unknown:");
+  // A generated name is known only from the Namespace's outputs: an object not depending on it
+  // cannot be in it, whatever its unknown namespace turns out to be.
+  const generated = (key: string) => key.startsWith("urn:");
   return {
-    keyOf(resource) {
-      if (resource.type === K8S_NAMESPACE) return keyOfNamespace(resource);
-      const namespace = readPath(resource.props, ["metadata", "namespace"]);
-      if (namespace.known) return `name:${typeof namespace.value === "string" && namespace.value !== "" ? namespace.value : "default"}`;
-      const owner = resource.dependencies.find((dependency) => namespaces.has(dependency.urn));
-      return owner ? namespaces.get(owner.urn)! : `unknown:${resource.urn}`;
+    keyOf,
+    mayShare(a, b) {
+      const [keyA, keyB] = [keyOf(a), keyOf(b)];
+      return keyA === keyB || (unknown(keyA) && !generated(keyB)) || (unknown(keyB) && !generated(keyA));
     },
   };
 }

@@ -77,6 +77,17 @@ export function stringMap(value: unknown): Readonly<Record<string, string>> {
   return result;
 }
 
+/**
+ * The keys of a map (plain, or JSON text as in `stringMap`) whose values are unknown during a
+ * preview. `stringMap` leaves them out; a rule that asks "is this key set?" counts them as set, so
+ * an unknown value never reads as a missing one.
+ */
+export function unknownKeys(value: unknown): readonly string[] {
+  const map = record(value);
+  if (!map) return [];
+  return Object.keys(map).filter((key) => !readKnown(map, key).known);
+}
+
 /** A resource's input args (an SDK `...Args` type) as a policy receives them. */
 export type InputsOf<Args> = NonNullable<Loose<Unwrap<Args>>>;
 

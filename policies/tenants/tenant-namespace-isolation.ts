@@ -23,15 +23,15 @@ export const tenantNamespaceIsolation = stackPolicy({
   validate: (args, report) => {
     const shared = configuredStrings(args.getConfig(), "sharedTenants");
     const namespaces = indexNamespaces(args.resources);
-    const inNamespace = (type: string, key: string) => args.resources.filter((resource) => resource.type === type && namespaces.keyOf(resource) === key);
+    // Unknown namespaces count as this one: during a preview nothing is concluded from them.
+    const inNamespace = (type: string, namespace: PolicyResource) => args.resources.filter((resource) => resource.type === type && namespaces.mayShare(resource, namespace));
     for (const namespace of args.resources.filter((resource) => resource.type === K8S_NAMESPACE)) {
       const tenant = knownLabels(namespace)["tenant"];
       if (!tenant || shared.includes(tenant)) continue;
-      const key = namespaces.keyOf(namespace);
-      const policies = inNamespace(K8S_NETWORK_POLICY, key);
+      const policies = inNamespace(K8S_NETWORK_POLICY, namespace);
       const missing = [
-        ...(inNamespace(K8S_RESOURCE_QUOTA, key).length === 0 ? ["a ResourceQuota"] : []),
-        ...(inNamespace(K8S_LIMIT_RANGE, key).length === 0 ? ["a LimitRange"] : []),
+        ...(inNamespace(K8S_RESOURCE_QUOTA, namespace).length === 0 ? ["a ResourceQuota"] : []),
+        ...(inNamespace(K8S_LIMIT_RANGE, namespace).length === 0 ? ["a LimitRange"] : []),
         ...(policies.some((policy) => deniesAll(policy, "Ingress")) ? [] : ["a default-deny ingress NetworkPolicy"]),
         ...(policies.some((policy) => deniesAll(policy, "Egress")) ? [] : ["a default-deny egress NetworkPolicy"]),
       ];

@@ -1,0 +1,124 @@
+/**
+ * The policy pack under the real Pulumi engine, in a preview of a stack that does not exist yet:
+ * the worst case for unknown values (the clusters' kubeconfigs are unknown, so the engine shows
+ * stack policies every Kubernetes object as `{}`; README, "Unknown values").
+ *
+ * - The dev stack previews with the pack and no mandatory violation: what cannot be decided yet is
+ *   an advisory "cannot check yet", decided again at `pulumi up` (tools/e2e/dev-stack.e2e.test.ts
+ *   runs `up` with the pack).
+ * - A deliberately bad program (fixtures/bad-program.ts, the plan's fixture) still fails the same
+ *   preview: unknowns do not let known violations through.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPOSITORY_ROOT } from "../tools/repository-root";
+import { type ControlPlane, startControlPlane } from "../tools/test-services/control-plane/start-control-plane";
+import { ensureEngine } from "../tools/test-services/engine/ensure-engine";
+import { type EngineWorkspace, createEngineWorkspace } from "../tools/e2e/engine-workspace";
+import { type TestStack, initTestStack } from "../tools/e2e/test-stack";
+import { EXPECTED_VIOLATIONS } from "./fixtures/bad-program";
+
+const STACK = "e2e-policy";
+const CLUSTERS = { services: "services", workers: "workers" } as const;
+const POLICY_PACK = ["--policy-pack", "policies", "--policy-pack-config", "policies/enforcement/dev.json"];
+/** A project of its own whose program is the bad-program fixture. */
+const BAD_PROJECT = path.join(REPOSITORY_ROOT, ".armature", "e2e-policy-bad-program");
+
+let controlPlane: ControlPlane;
+let workspace: EngineWorkspace;
+let stack: TestStack | undefined;
+
+const say = (line: string) => console.log(line);
+
+beforeAll(async () => {
+  const binaries = await ensureEngine();
+  controlPlane = await startControlPlane({ clusters: Object.values(CLUSTERS), binaries });
+  workspace = createEngineWorkspace({
+    binaries,
+    controlPlane,
+    projectDir: REPOSITORY_ROOT,
+    gkeClusters: { "-services": CLUSTERS.services, "-workers": CLUSTERS.workers },
+  });
+  stack = await initTestStack(workspace.pulumi, REPOSITORY_ROOT, STACK);
+});
+
+afterAll(async () => {
+  try {
+    await stack?.remove();
+    if (workspace) await workspace.pulumi.run(["stack", "rm", "bad", "--yes", "--force"], { cwd: BAD_PROJECT, allowFailure: true });
+    rmSync(BAD_PROJECT, { recursive: true, force: true });
+  } finally {
+    await controlPlane?.stop();
+    if (workspace) say(`e2e log: ${workspace.logFile}`);
+    if (workspace && process.env["ARMATURE_E2E_KEEP"] !== "1") workspace.dispose();
+  }
+});
+
+interface PolicyLine {
+  readonly enforcement: "mandatory" | "advisory";
+  readonly policy: string;
+  /** The resource's name, or the stack's for a stack policy that cannot run. */
+  readonly resource: string;
+  readonly text: string;
+}
+
+/**
+ * The CLI's "Policies:" section: per finding, `- [<level>] [severity: <s>]  <policy>  (<type>: <name>)`
+ * and then the description and message, indented, on the lines that follow.
+ */
+function policyLines(output: string): PolicyLine[] {
+  const head = /^\s*- \[(mandatory|advisory)\] \[severity: \w+\]\s+(\S+)\s+\([^()]*?: ([^()]+)\)\s*$/;
+  const found: PolicyLine[] = [];
+  for (const line of output.split("\n")) {
+    const match = head.exec(line);
+    if (match) found.push({ enforcement: match[1] as PolicyLine["enforcement"], policy: match[2]!, resource: match[3]!, text: "" });
+    else if (found.length > 0 && /^\s{8,}\S/.test(line)) {
+      const last = found.pop()!;
+      found.push({ ...last, text: `${last.text} ${line.trim()}`.trim() });
+    }
+  }
+  return found;
+}
+
+describe.sequential("pulumi preview with the policy pack, on the real engine", () => {
+  it("previews a fresh dev stack with no mandatory violation; what needs the clusters is 'cannot check yet'", async () => {
+    const result = await workspace.pulumi.run(["preview", "--stack", STACK, ...POLICY_PACK], { allowFailure: true });
+    const lines = policyLines(result.stdout);
+    const mandatory = lines.filter((line) => line.enforcement === "mandatory");
+    const cannotCheckYet = lines.filter((line) => line.text.includes("cannot check yet"));
+    say(`pulumi preview of a fresh ${STACK} stack with the pack: exit ${result.code}, ${mandatory.length} mandatory, ${lines.length - mandatory.length} advisory`);
+    say(`  cannot check yet: ${cannotCheckYet.map((line) => line.policy).join(", ")}`);
+    expect(mandatory.map((line) => `${line.policy} @ ${line.resource}: ${line.text}`)).toEqual([]);
+    expect(result.code, result.stderr).toBe(0);
+    // The policies that pair Kubernetes objects could not see them: they said so, as advisories.
+    expect(cannotCheckYet.map((line) => line.policy)).toEqual(expect.arrayContaining(["k8s-min-replicas", "k8s-pod-disruption-budget"]));
+    for (const line of cannotCheckYet) expect(line.enforcement).toBe("advisory");
+    // The preview did reach the Kubernetes objects: a policy ran on them.
+    expect(result.stdout).toMatch(/\+ \d+ to create/);
+  });
+
+  it("still fails the preview of a bad program, listing each violation the plan lists", async () => {
+    mkdirSync(BAD_PROJECT, { recursive: true });
+    writeFileSync(
+      path.join(BAD_PROJECT, "Pulumi.yaml"),
+      "name: armature-bad-program\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n    tsconfig: ../../tsconfig.json\nmain: .\n",
+    );
+    // Without a package.json of its own, Node.js would take the repository's `main` (the Armature program).
+    writeFileSync(path.join(BAD_PROJECT, "package.json"), JSON.stringify({ name: "armature-bad-program", private: true, main: "index.ts" }));
+    writeFileSync(path.join(BAD_PROJECT, "index.ts"), 'import { program } from "../../policies/fixtures/bad-program";\n\nexport = program();\n');
+    const inBad = { cwd: BAD_PROJECT };
+    await workspace.pulumi.run(["stack", "init", "bad", "--secrets-provider", "passphrase"], inBad);
+    // The default Kubernetes provider talks to one of the local API servers (known config).
+    await workspace.pulumi.run(["config", "set", "kubernetes:kubeconfig", controlPlane.clusters[CLUSTERS.services]!.kubeconfigPath, "--stack", "bad"], inBad);
+    const result = await workspace.pulumi.run(["preview", "--stack", "bad", "--policy-pack", "../../policies", "--policy-pack-config", "../../policies/enforcement/dev.json"], {
+      ...inBad,
+      allowFailure: true,
+    });
+    const mandatory = policyLines(result.stdout).filter((line) => line.enforcement === "mandatory");
+    const listed = mandatory.map((line) => `${line.policy} @ ${line.resource}`);
+    say(`pulumi preview of the bad program with the pack: exit ${result.code}, ${mandatory.length} mandatory violation(s)`);
+    expect(result.code).not.toBe(0);
+    expect(listed.slice().sort()).toEqual(EXPECTED_VIOLATIONS.map(([policy, resource]) => `${policy} @ ${resource}`).sort());
+  });
+});
