@@ -13,45 +13,29 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT } from "../tools/repository-root";
-import { type ControlPlane, startControlPlane } from "../tools/test-services/control-plane/start-control-plane";
-import { ensureEngine } from "../tools/test-services/engine/ensure-engine";
-import { type EngineWorkspace, createEngineWorkspace } from "../tools/e2e/engine-workspace";
-import { type TestStack, initTestStack } from "../tools/e2e/test-stack";
+import { type DevStackLane, CLUSTERS, DEV_POLICY_PACK, startDevStackLane } from "../tools/e2e/dev-stack-lane";
 import { EXPECTED_VIOLATIONS } from "./fixtures/bad-program";
 
 const STACK = "e2e-policy";
-const CLUSTERS = { services: "services", workers: "workers" } as const;
-const POLICY_PACK = ["--policy-pack", "policies", "--policy-pack-config", "policies/enforcement/dev.json"];
+const POLICY_PACK = DEV_POLICY_PACK;
 /** A project of its own whose program is the bad-program fixture. */
 const BAD_PROJECT = path.join(REPOSITORY_ROOT, ".armature", "e2e-policy-bad-program");
 
-let controlPlane: ControlPlane;
-let workspace: EngineWorkspace;
-let stack: TestStack | undefined;
+let lane: DevStackLane | undefined;
 
 const say = (line: string) => console.log(line);
 
 beforeAll(async () => {
-  const binaries = await ensureEngine();
-  controlPlane = await startControlPlane({ clusters: Object.values(CLUSTERS), binaries });
-  workspace = createEngineWorkspace({
-    binaries,
-    controlPlane,
-    projectDir: REPOSITORY_ROOT,
-    gkeClusters: { "-services": CLUSTERS.services, "-workers": CLUSTERS.workers },
-  });
-  stack = await initTestStack(workspace.pulumi, REPOSITORY_ROOT, STACK);
+  lane = await startDevStackLane(STACK);
 });
 
 afterAll(async () => {
   try {
-    await stack?.remove();
-    if (workspace) await workspace.pulumi.run(["stack", "rm", "bad", "--yes", "--force"], { cwd: BAD_PROJECT, allowFailure: true });
+    await lane?.stack.remove();
+    if (lane) await lane.workspace.pulumi.run(["stack", "rm", "bad", "--yes", "--force"], { cwd: BAD_PROJECT, allowFailure: true });
     rmSync(BAD_PROJECT, { recursive: true, force: true });
   } finally {
-    await controlPlane?.stop();
-    if (workspace) say(`e2e log: ${workspace.logFile}`);
-    if (workspace && process.env["ARMATURE_E2E_KEEP"] !== "1") workspace.dispose();
+    await lane?.close();
   }
 });
 
@@ -83,7 +67,7 @@ function policyLines(output: string): PolicyLine[] {
 
 describe.sequential("pulumi preview with the policy pack, on the real engine", () => {
   it("previews a fresh dev stack with no mandatory violation; what needs the clusters is 'cannot check yet'", async () => {
-    const result = await workspace.pulumi.run(["preview", "--stack", STACK, ...POLICY_PACK], { allowFailure: true });
+    const result = await lane!.workspace.pulumi.run(["preview", "--stack", STACK, ...POLICY_PACK], { allowFailure: true });
     const lines = policyLines(result.stdout);
     const mandatory = lines.filter((line) => line.enforcement === "mandatory");
     const cannotCheckYet = lines.filter((line) => line.text.includes("cannot check yet"));
@@ -108,10 +92,10 @@ describe.sequential("pulumi preview with the policy pack, on the real engine", (
     writeFileSync(path.join(BAD_PROJECT, "package.json"), JSON.stringify({ name: "armature-bad-program", private: true, main: "index.ts" }));
     writeFileSync(path.join(BAD_PROJECT, "index.ts"), 'import { program } from "../../policies/fixtures/bad-program";\n\nexport = program();\n');
     const inBad = { cwd: BAD_PROJECT };
-    await workspace.pulumi.run(["stack", "init", "bad", "--secrets-provider", "passphrase"], inBad);
+    await lane!.workspace.pulumi.run(["stack", "init", "bad", "--secrets-provider", "passphrase"], inBad);
     // The default Kubernetes provider talks to one of the local API servers (known config).
-    await workspace.pulumi.run(["config", "set", "kubernetes:kubeconfig", controlPlane.clusters[CLUSTERS.services]!.kubeconfigPath, "--stack", "bad"], inBad);
-    const result = await workspace.pulumi.run(["preview", "--stack", "bad", "--policy-pack", "../../policies", "--policy-pack-config", "../../policies/enforcement/dev.json"], {
+    await lane!.workspace.pulumi.run(["config", "set", "kubernetes:kubeconfig", lane!.controlPlane.clusters[CLUSTERS.services]!.kubeconfigPath, "--stack", "bad"], inBad);
+    const result = await lane!.workspace.pulumi.run(["preview", "--stack", "bad", "--policy-pack", "../../policies", "--policy-pack-config", "../../policies/enforcement/dev.json"], {
       ...inBad,
       allowFailure: true,
     });

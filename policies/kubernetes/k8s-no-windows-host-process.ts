@@ -1,7 +1,7 @@
 /** A Windows HostProcess container runs directly on the node with the node's privileges. */
-import { securityContextsOf } from "../lib/security-contexts";
+import { securityContextsOfResource } from "../lib/security-contexts";
 import { record } from "../lib/values";
-import { POD_TYPES, podTemplateOf } from "../lib/workloads";
+import { POD_TYPES } from "../lib/workloads";
 import { resourcePolicy } from "../policy";
 import { pss } from "../sources";
 
@@ -14,9 +14,7 @@ export const k8sNoWindowsHostProcess = resourcePolicy({
   tags: ["kubernetes", "security", "pod-security-standards"],
   appliesTo: POD_TYPES,
   validate: (props, args, report) => {
-    const template = podTemplateOf(args.type, props);
-    if (!template) return;
-    for (const { where, context } of securityContextsOf(template)) {
+    for (const { where, context } of securityContextsOfResource(args.type, props)) {
       if (record(context?.["windowsOptions"])?.["hostProcess"] === true) report(`${where}.windowsOptions.hostProcess is true.`);
     }
   },

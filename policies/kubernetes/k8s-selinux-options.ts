@@ -1,7 +1,7 @@
 /** A custom SELinux user, role or type can lift the container out of its SELinux confinement. */
-import { securityContextsOf } from "../lib/security-contexts";
+import { securityContextsOfResource } from "../lib/security-contexts";
 import { record, shown } from "../lib/values";
-import { POD_TYPES, podTemplateOf } from "../lib/workloads";
+import { POD_TYPES } from "../lib/workloads";
 import { resourcePolicy } from "../policy";
 import { pss } from "../sources";
 
@@ -16,9 +16,7 @@ export const k8sSelinuxOptions = resourcePolicy({
   tags: ["kubernetes", "security", "pod-security-standards"],
   appliesTo: POD_TYPES,
   validate: (props, args, report) => {
-    const template = podTemplateOf(args.type, props);
-    if (!template) return;
-    for (const { where, context } of securityContextsOf(template)) {
+    for (const { where, context } of securityContextsOfResource(args.type, props)) {
       const options = record(context?.["seLinuxOptions"]);
       if (!options) continue;
       if (options["type"] !== undefined && !ALLOWED_TYPES.includes(options["type"] as string)) report(`${where}.seLinuxOptions.type is ${shown(options["type"])}, not a container_t type.`);

@@ -4,7 +4,7 @@
  * HostProcess) may be set at either level; a container's value overrides the pod's.
  */
 import { record } from "./values";
-import { type PodTemplate, containersOf } from "./workloads";
+import { type PodTemplate, containersOf, podTemplateOf } from "./workloads";
 
 export interface SecurityContextAt {
   /** "spec.template.spec.securityContext", or "...containers[0] (app).securityContext". */
@@ -26,4 +26,10 @@ export function securityContextsOf(template: PodTemplate): SecurityContextAt[] {
     context: record(container.securityContext),
   }));
   return [pod, ...containers];
+}
+
+/** The security contexts of a pod-bearing resource's template; none when it has no template. */
+export function securityContextsOfResource(type: string, props: unknown): SecurityContextAt[] {
+  const template = podTemplateOf(type, props);
+  return template ? securityContextsOf(template) : [];
 }

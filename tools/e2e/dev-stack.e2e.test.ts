@@ -12,23 +12,19 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT } from "../repository-root";
 import { waitUntil } from "../test-services/wait-until";
-import { type ControlPlane, startControlPlane } from "../test-services/control-plane/start-control-plane";
-import { type EngineBinaries, ensureEngine } from "../test-services/engine/ensure-engine";
-import { type EngineWorkspace, createEngineWorkspace } from "./engine-workspace";
+import { CLUSTERS, DEV_POLICY_PACK, type DevStackLane, startDevStackLane } from "./dev-stack-lane";
+import type { EngineWorkspace } from "./engine-workspace";
 import { type KubeObject, Kubectl } from "./kubectl";
 import { updateSummary } from "./pulumi-session";
 import { type StackExport, nameOf, providerNameOf, resourcesOf } from "./state";
-import { TEST_CHARTS, type TestStack, initTestStack } from "./test-stack";
+import { TEST_CHARTS, type TestStack } from "./test-stack";
 
-/** The program's two GKE clusters, each answered by a local API server of the same name. */
-const CLUSTERS = { services: "services", workers: "workers" } as const;
 const PROVIDER_CLUSTER: Record<string, keyof typeof CLUSTERS> = { "services-k8s": "services", "workers-k8s": "workers" };
-const POLICY_PACK = ["--policy-pack", "policies", "--policy-pack-config", "policies/enforcement/dev.json"];
+const POLICY_PACK = DEV_POLICY_PACK;
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
-let binaries: EngineBinaries;
-let controlPlane: ControlPlane;
+let lane: DevStackLane;
 let workspace: EngineWorkspace;
 let stack: TestStack;
 let kube: Record<keyof typeof CLUSTERS, Kubectl>;
@@ -37,27 +33,18 @@ let destroyed = false;
 const say = (line: string) => console.log(line);
 
 beforeAll(async () => {
-  binaries = await ensureEngine();
-  controlPlane = await startControlPlane({ clusters: Object.values(CLUSTERS), binaries });
-  workspace = createEngineWorkspace({
-    binaries,
-    controlPlane,
-    projectDir: REPOSITORY_ROOT,
-    gkeClusters: { "-services": CLUSTERS.services, "-workers": CLUSTERS.workers },
-  });
-  const kubectlFor = (name: string) => new Kubectl(binaries.kubectl, controlPlane.clusters[name]!.kubeconfigPath, workspace.logFile);
+  lane = await startDevStackLane();
+  ({ workspace, stack } = lane);
+  const kubectlFor = (name: string) => new Kubectl(lane.binaries.kubectl, lane.controlPlane.clusters[name]!.kubeconfigPath, workspace.logFile);
   kube = { services: kubectlFor(CLUSTERS.services), workers: kubectlFor(CLUSTERS.workers) };
-  stack = await initTestStack(workspace.pulumi, REPOSITORY_ROOT);
 });
 
 afterAll(async () => {
   try {
-    if (stack && !destroyed) await workspace.pulumi.run(["destroy", "--yes", "--stack", stack.name], { allowFailure: true });
-    await stack?.remove();
+    if (lane && !destroyed) await workspace.pulumi.run(["destroy", "--yes", "--stack", stack.name], { allowFailure: true });
+    await lane?.stack.remove();
   } finally {
-    await controlPlane?.stop();
-    if (workspace) say(`e2e log: ${workspace.logFile}`);
-    if (workspace && process.env["ARMATURE_E2E_KEEP"] !== "1") workspace.dispose();
+    await lane?.close();
   }
 });
 
@@ -82,11 +69,11 @@ const typeOf = (step: PreviewStep) => step.newState?.type ?? step.oldState?.type
 describe.sequential("the dev stack on the real engine", () => {
   it("runs the real Pulumi CLI with the real Kubernetes provider", async () => {
     const version = (await workspace.pulumi.run(["version"])).stdout.trim();
-    say(`pulumi CLI ${version} (${binaries.pulumi})`);
-    expect(version).toBe(`v${binaries.pulumiVersion}`);
+    say(`pulumi CLI ${version} (${lane.binaries.pulumi})`);
+    expect(version).toBe(`v${lane.binaries.pulumiVersion}`);
     const plugins = (await workspace.pulumi.run(["plugin", "ls"])).stdout;
     say(plugins.trimEnd());
-    expect(plugins).toMatch(new RegExp(`kubernetes\\s+resource\\s+${binaries.kubernetesProviderVersion.replaceAll(".", "\\.")}`));
+    expect(plugins).toMatch(new RegExp(`kubernetes\\s+resource\\s+${lane.binaries.kubernetesProviderVersion.replaceAll(".", "\\.")}`));
   });
 
   it("finding 1: without Pulumi.yaml's tsconfig option the program does not even compile", async () => {
