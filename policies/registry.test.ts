@@ -41,7 +41,7 @@ describe("the policy registry", () => {
     expect(SEVERITIES).toContain(policy.severity);
     expect(policy.description.length).toBeGreaterThan(20);
     expect(policy.remediationSteps.length).toBeGreaterThan(20);
-    expect(policy.framework.name).toMatch(/CIS|Polaris|ARCHITECTURE|Pod Security Standards|Kyverno/);
+    expect(policy.framework.name).toMatch(/CIS|Polaris|ARCHITECTURE|Pod Security Standards|Kyverno|Kubernetes documentation/);
     expect(policy.framework.reference).not.toBe("");
     expect(policy.framework.specification).not.toBe("");
     expect(policy.tags.length).toBeGreaterThan(0);

@@ -37,3 +37,8 @@ export function pss(profile: "baseline" | "restricted", control: string, title: 
 export function kyverno(policyName: string, title: string): PolicyComplianceFramework {
   return { name: "Kyverno policy library", version: "1.15", reference: policyName, specification: title };
 }
+
+/** A page of the Kubernetes documentation (https://kubernetes.io/docs/), by its path there. */
+export function kubernetesDocs(path: string, title: string): PolicyComplianceFramework {
+  return { name: "Kubernetes documentation", version: "1.34", reference: `https://kubernetes.io/docs/${path}`, specification: title };
+}

@@ -7,14 +7,14 @@ import { isWorld } from "../lib/ip-ranges";
 import { type InputsOf, configuredStrings, list, record, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { K8S_NETWORK_POLICY } from "../resource-types";
-import { architecture } from "../sources";
+import { kubernetesDocs } from "../sources";
 
 export const k8sNetworkPolicyNoWorldIngress = resourcePolicy<InputsOf<k8s.networking.v1.NetworkPolicy>>({
   name: "k8s-network-policy-no-world-ingress",
   description: "No NetworkPolicy outside the gateway namespaces admits ingress from 0.0.0.0/0 or ::/0.",
   severity: "critical",
   remediationSteps: "Admit ingress from the gateway namespace (namespaceSelector) or from named private ranges, never from ipBlock 0.0.0.0/0 or ::/0.",
-  framework: architecture("Kubernetes workloads", "ingress through the Gateway API only"),
+  framework: kubernetesDocs("concepts/services-networking/network-policies/", "ipBlock admits the CIDR ranges named; 0.0.0.0/0 admits every address"),
   tags: ["kubernetes", "network", "tenants"],
   configSchema: { properties: { gatewayNamespaces: { type: "array", items: { type: "string" }, default: ["gateway"] } } },
   appliesTo: [K8S_NETWORK_POLICY],

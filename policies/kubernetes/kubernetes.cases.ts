@@ -100,6 +100,8 @@ export const kubernetesCases: readonly PolicyCases[] = [
       deploy("runs as root", set(DEPLOY, `${SECURITY}.runAsUser`, 0)),
       deploy("runAsNonRoot false", set(DEPLOY, `${SECURITY}.runAsNonRoot`, false)),
       pod("a pod with no security context", { containers: [unset(container(), "securityContext")] }),
+      deploy("a positive runAsUser without runAsNonRoot", unset(unset(DEPLOY, `${SECURITY}.runAsNonRoot`), "spec.template.spec.securityContext.runAsNonRoot")),
+      resource("the pod's runAsUser is 0 though the container overrides it", { type: DEPLOYMENT, inputs: set(DEPLOY, "spec.template.spec.securityContext.runAsUser", 0) }, { expect: /pod's securityContext.runAsUser is 0/ }),
     ],
   },
   {
