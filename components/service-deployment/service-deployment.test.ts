@@ -14,6 +14,7 @@ beforeAll(async () => {
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 const POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring";
+const HEALTH_CHECK_POLICY = "kubernetes:networking.gke.io/v1:HealthCheckPolicy";
 const args = (overrides: Partial<ServiceDeploymentArgs> = {}): ServiceDeploymentArgs => ({
   namespace: "shop",
   app: "orders",
@@ -116,6 +117,18 @@ describe("ServiceDeployment", () => {
     ["an interval that is no Prometheus duration", { metricsScrape: { interval: "30 seconds" } }, /Args\.metricsScrape\.interval: "30 seconds" is not a Prometheus duration/],
   ])("refuses %s", (_, overrides, message) => {
     expect(() => create(`bad-scrape-${Math.random().toString(36).slice(2, 8)}`, overrides)).toThrow(message);
+  });
+
+  it("points the Gateway's health check at the readiness path on the container port (GKE checks / otherwise)", async () => {
+    create("checked", { port: 9000, probes: { startup: "/up", liveness: "/alive", readiness: "/ready" } });
+    create("no-service", { service: false });
+    await mocks.settle();
+    const policy = mocks.named(HEALTH_CHECK_POLICY, "checked-health-check").inputs;
+    const service = mocks.named("kubernetes:core/v1:Service", "checked").inputs;
+    expect(policy.metadata.namespace).toBe(service.metadata.namespace);
+    expect(policy.spec.targetRef).toEqual({ group: "", kind: "Service", name: service.metadata.name });
+    expect(policy.spec.default.config).toEqual({ type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 9000, requestPath: "/ready" } });
+    expect(mocks.ofType(HEALTH_CHECK_POLICY).some((resource) => resource.name === "no-service-health-check")).toBe(false);
   });
 
   it("mounts extra volumes beside /tmp (e.g. a CA certificate)", async () => {

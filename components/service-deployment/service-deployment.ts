@@ -9,6 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { argChecker } from "../shared/arg-error";
+import { healthCheckPolicy } from "./health-check-policy";
 import {
   DNS_LABEL,
   RESTRICTED_CONTAINER_SECURITY_CONTEXT,
@@ -126,6 +127,8 @@ export class ServiceDeployment extends pulumi.ComponentResource {
   readonly autoscaler: k8s.autoscaling.v2.HorizontalPodAutoscaler | undefined;
   /** The PodMonitoring that sends the pods' metrics to Managed Service for Prometheus. */
   readonly podMonitoring: k8s.apiextensions.CustomResource | undefined;
+  /** Points a Gateway load balancer's health check at the readiness path (none without a Service or probes). */
+  readonly healthCheckPolicy: k8s.apiextensions.CustomResource | undefined;
   /** The object names (also the Service's DNS name in its namespace). */
   readonly instance: string;
   /** Labels that select exactly this workload's pods. */
@@ -220,6 +223,10 @@ export class ServiceDeployment extends pulumi.ComponentResource {
             ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
           },
         }, child);
+
+    this.healthCheckPolicy = this.service && probes
+      ? healthCheckPolicy(`${name}-health-check`, { metadata, serviceName: this.service.metadata.name, port, requestPath: probes.readiness }, child)
+      : undefined;
 
     this.podDisruptionBudget = new k8s.policy.v1.PodDisruptionBudget(name, {
       metadata,

@@ -187,6 +187,29 @@ describe.sequential("the dev stack on the real engine", () => {
     }
   });
 
+  it("gives every Service a Gateway routes to a HealthCheckPolicy at its pods' readiness path and port", async () => {
+    const routes = await kube.services.list("httproutes.gateway.networking.k8s.io", { selector: `stack=${stack.name}` });
+    const policies = await kube.services.list("healthcheckpolicies.networking.gke.io", { selector: `stack=${stack.name}` });
+    const deployments = await kube.services.list("deployments", { selector: `stack=${stack.name}` });
+    const backends = routes.flatMap((route) =>
+      (route.spec.rules as { backendRefs?: { name: string }[] }[]).flatMap((rule) => rule.backendRefs ?? []).map((ref) => `${route.metadata.namespace}/${ref.name}`),
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of new Set(backends)) {
+      const [namespace, service] = backend.split("/");
+      const policy = policies.find((candidate) => candidate.metadata.namespace === namespace && candidate.spec.targetRef.name === service);
+      expect(policy, `a HealthCheckPolicy for ${backend}`).toBeDefined();
+      const deployment = deployments.find((candidate) => candidate.metadata.namespace === namespace && candidate.metadata.name === service);
+      const container = deployment!.spec.template.spec.containers[0];
+      expect(policy!.spec.default.config.httpHealthCheck).toEqual({
+        portSpecification: "USE_FIXED_PORT",
+        port: container.ports[0].containerPort,
+        requestPath: container.readinessProbe.httpGet.path,
+      });
+    }
+    say(`health checks: ${policies.length} HealthCheckPolicy objects cover the ${new Set(backends).size} Gateway backends`);
+  });
+
   it("finding 3: the tls resources went through the tls provider, and Vault's certificate is real", async () => {
     const tlsResources = resourcesOf(await exportState()).filter((resource) => resource.custom && resource.type.startsWith("tls:"));
     expect(tlsResources.length).toBeGreaterThan(0);

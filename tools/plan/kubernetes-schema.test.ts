@@ -36,6 +36,16 @@ describe("the Kubernetes schema check", () => {
     expect(messages).toEqual([expect.stringMatching(/weight must be integer/), expect.stringMatching(/^values\.server\.volumes\[0\]: .*defaultMode must be integer/)]);
   });
 
+  it("checks GKE's HealthCheckPolicy (networking.gke.io/v1) against its published schema", () => {
+    const policy = (httpHealthCheck: Record<string, unknown>) => resource("kubernetes:networking.gke.io/v1:HealthCheckPolicy", {
+      apiVersion: "networking.gke.io/v1", kind: "HealthCheckPolicy", metadata: { name: "p", namespace: "n" },
+      spec: { default: { config: { type: "HTTP", httpHealthCheck } }, targetRef: { group: "", kind: "Service", name: "s" } },
+    });
+    expect(checkKubernetesSchemas([policy({ portSpecification: "USE_FIXED_PORT", port: 8080, requestPath: "/readyz" })])).toEqual({ checked: 1, violations: [] });
+    const { violations } = checkKubernetesSchemas([policy({ portSpecification: "USE_FIXED_PORT", port: 8080, requestPath: "readyz" })]);
+    expect(violations.map((violation) => violation.message)).toEqual([expect.stringMatching(/requestPath must match pattern/)]);
+  });
+
   it("says so (advisory) when it knows no schema, instead of passing the object silently", () => {
     const { checked, violations } = checkKubernetesSchemas([resource("kubernetes:example.com/v1:Widget", {}), resource("kubernetes:helm.sh/v3:Release", { chart: "other" })]);
     expect(checked).toBe(0);

@@ -2,7 +2,8 @@
  * Checks every Kubernetes object in the plan against the Kubernetes OpenAPI schemas, as the API
  * server would on `pulumi up`: the objects of the `kubernetes-models` package (schemas of Kubernetes
  * v1.33.0), Gateway API objects from `@kubernetes-models/gateway-api` (Gateway API v1.0.0 CRDs) and
- * KEDA objects from `@kubernetes-models/keda` (its CRDs).
+ * KEDA objects from `@kubernetes-models/keda` (its CRDs), and GKE's own objects (the Gateway's
+ * HealthCheckPolicy, networking.gke.io/v1) from `@kubernetes-models/gke`.
  * Helm releases are checked where their values embed Kubernetes objects (known charts only). A type
  * with no known schema is reported too (advisory), so nothing passes unchecked without a word: today
  * Managed Prometheus' PodMonitoring (monitoring.googleapis.com/v1), for which no maintained package
@@ -30,6 +31,7 @@ const load = createRequire(__filename);
 const CRD_PACKAGES: Readonly<Record<string, string>> = {
   "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
   "keda.sh": "@kubernetes-models/keda",
+  "networking.gke.io": "@kubernetes-models/gke",
 };
 
 /** `kubernetes:apps/v1:Deployment` → the model class, or undefined when no schema is known. */

@@ -162,7 +162,7 @@ describe("local control plane", () => {
     expect((await getJson<List<Pod>>(cluster, ["pods", "-n", namespace, "-l", "app=privileged"])).items).toEqual([]);
   });
 
-  it("serves the program's CRDs with their schemas: Gateway, HTTPRoute, ScaledObject, PodMonitoring", async () => {
+  it("serves the program's CRDs with their schemas: Gateway, HTTPRoute, ScaledObject, PodMonitoring, HealthCheckPolicy", async () => {
     const cluster = plane.clusters["workers"] as LocalCluster;
     const namespace = "default";
     await apply(cluster, {
@@ -189,9 +189,18 @@ describe("local control plane", () => {
       metadata: { name: "app", namespace },
       spec: { selector: { matchLabels: { app: "app" } }, endpoints: [{ port: "http", path: "/metrics", interval: "30s" }] },
     });
-    const names = await kubectl(cluster, ["get", "gateways,httproutes,scaledobjects,podmonitorings", "-n", namespace, "-o", "name"]);
+    const healthCheck = (requestPath: string) => ({
+      apiVersion: "networking.gke.io/v1",
+      kind: "HealthCheckPolicy",
+      metadata: { name: requestPath === "/readyz" ? "app" : "broken", namespace },
+      spec: { default: { config: { type: "HTTP", httpHealthCheck: { portSpecification: "USE_FIXED_PORT", port: 8080, requestPath } } }, targetRef: { group: "", kind: "Service", name: "app" } },
+    });
+    await apply(cluster, healthCheck("/readyz"));
+    await expect(apply(cluster, healthCheck("readyz"))).rejects.toThrow(/requestPath/);
+    const names = await kubectl(cluster, ["get", "gateways,httproutes,scaledobjects,podmonitorings,healthcheckpolicies", "-n", namespace, "-o", "name"]);
     expect(names.trim().split("\n").sort()).toEqual([
       "gateway.gateway.networking.k8s.io/edge",
+      "healthcheckpolicy.networking.gke.io/app",
       "httproute.gateway.networking.k8s.io/app",
       "podmonitoring.monitoring.googleapis.com/app",
       "scaledobject.keda.sh/worker",

@@ -45,8 +45,8 @@ export const CRD_SOURCES = [
   },
 ] as const;
 
-/** Google Managed Prometheus' PodMonitoring: no Go module we can fetch carries it (see the file's header). */
-const STAND_IN_CRDS = [path.join(__dirname, "podmonitoring-crd.stand-in.yaml")];
+/** Managed Prometheus' PodMonitoring and GKE's HealthCheckPolicy: no Go module we can fetch carries them (see each file's header). */
+const STAND_IN_CRDS = ["podmonitoring-crd.stand-in.yaml", "healthcheckpolicy-crd.stand-in.yaml"].map((file) => path.join(__dirname, file));
 
 function crdsFromModules(): string[] {
   return CRD_SOURCES.flatMap((source) => {
