@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { BuildContext } from "./cached-build";
-import type { KubernetesRecipe, ProviderRecipe, PulumiRecipe } from "./recipes";
+import type { ActionlintRecipe, KubernetesRecipe, ProviderRecipe, PulumiRecipe } from "./recipes";
 
 /** Where the Go module proxy unpacked `module@version` (read-only), downloading it if needed. */
 export function moduleDir(module: string, version: string): string {
@@ -101,6 +101,11 @@ export async function buildKubernetesProvider(recipe: ProviderRecipe, context: B
     // The provider's go.mod names an older toolchain; build with the local one rather than downloading it.
     { cwd: source, env: { GOTOOLCHAIN: "local" } },
   );
+}
+
+/** actionlint's module has no replace directives, so a plain `go install` builds it (into the recipe's bin). */
+export async function buildActionlint(recipe: ActionlintRecipe, context: BuildContext): Promise<void> {
+  await context.run("go", ["install", `${recipe.package}@${recipe.version}`], { env: { GOBIN: path.join(context.dir, "bin") } });
 }
 
 function makeWritable(dir: string): void {

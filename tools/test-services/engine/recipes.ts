@@ -48,7 +48,15 @@ export interface ProviderRecipe {
   readonly moduleVersion: string;
 }
 
-export type Recipe = PulumiRecipe | KubernetesRecipe | ProviderRecipe;
+/** actionlint, the linter the CI workflows in .github/workflows are checked with (tools/ci). */
+export interface ActionlintRecipe {
+  readonly name: "actionlint";
+  readonly stepsRevision: number;
+  readonly version: string;
+  readonly package: string;
+}
+
+export type Recipe = PulumiRecipe | KubernetesRecipe | ProviderRecipe | ActionlintRecipe;
 
 export function pulumiRecipe(): PulumiRecipe {
   return {
@@ -84,6 +92,10 @@ export function kubernetesProviderRecipe(): ProviderRecipe {
     // plugin version the @pulumi/kubernetes SDK asks for.
     moduleVersion: version === "4.34.2" ? "v4.0.0-20260115033456-f47bc2d6f199" : `v${version}`,
   };
+}
+
+export function actionlintRecipe(): ActionlintRecipe {
+  return { name: "actionlint", stepsRevision: STEPS_REVISION, version: "v1.7.12", package: "github.com/rhysd/actionlint/cmd/actionlint" };
 }
 
 export function cacheRoot(): string {
