@@ -1,4 +1,4 @@
-/** The drift CLI end to end, on saved previews (there is no Pulumi CLI on build machines). */
+/** The drift CLI on saved refresh diffs (real engine output, fixtures/README.md); tools/ephemeral/ephemeral-and-drift.e2e.test.ts runs it against the engine. */
 import { execFile } from "node:child_process";
 import { type Server, createServer } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -38,54 +38,55 @@ describe.concurrent("npm run drift", { timeout: 60_000 }, () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it("exits 4 and lists the drifted resources", async () => {
-    const { code, stdout } = await drift(["prod", "--preview-file", path.join(FIXTURES, "preview-drifted.json")]);
+    const { code, stdout } = await drift(["pr-42", "--refresh-file", path.join(FIXTURES, "refresh-drifted.json")]);
     expect(code).toBe(4);
-    expect(stdout).toMatch(/^ {2}- update gcp:sql\/databaseInstance:DatabaseInstance platform-sql \(settings, /m);
+    expect(stdout).toMatch(/^ {2}- changed kubernetes:networking\.k8s\.io\/v1:NetworkPolicy acme-default-deny \(spec\.policyTypes\[0\], spec\.policyTypes\[1\]\)$/m);
   });
 
   it("exits 0 when nothing drifted", async () => {
-    const { code, stdout } = await drift(["dev", "--preview-file", path.join(FIXTURES, "preview-clean.json")]);
+    const { code, stdout } = await drift(["dev", "--refresh-file", path.join(FIXTURES, "refresh-clean.json")]);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe("No drift in dev: every resource matches the program.");
+    expect(stdout.trim()).toBe("No drift in dev: every resource is as Pulumi last left it.");
   });
 
   it("posts the report to the alert webhook with --notify", async () => {
-    const { code } = await drift(["prod", "--notify", "--preview-file", path.join(FIXTURES, "preview-drifted.json")], { ARMATURE_ALERT_WEBHOOK_URL: `${webhook}/hook` });
+    const { code } = await drift(["prod", "--notify", "--refresh-file", path.join(FIXTURES, "refresh-drifted.json")], { ARMATURE_ALERT_WEBHOOK_URL: `${webhook}/hook` });
     expect(code).toBe(4);
-    expect(received).toContainEqual({ text: expect.stringMatching(/^Drift in prod: 2 resource\(s\)/) });
+    expect(received).toContainEqual({ text: expect.stringMatching(/^Drift in prod: 4 resource\(s\) changed outside Pulumi/) });
   });
 
   it("fails (exit 1) when the webhook refuses the report", async () => {
-    const { code, stderr } = await drift(["prod", "--notify", "--preview-file", path.join(FIXTURES, "preview-drifted.json")], { ARMATURE_ALERT_WEBHOOK_URL: `${webhook}/broken` });
+    const { code, stderr } = await drift(["prod", "--notify", "--refresh-file", path.join(FIXTURES, "refresh-drifted.json")], { ARMATURE_ALERT_WEBHOOK_URL: `${webhook}/broken` });
     expect(code).toBe(1);
     expect(stderr).toMatch(/the alert webhook answered 500/);
   });
 
-  it("exits 1 when the preview itself failed", async () => {
-    const { code, stdout } = await drift(["dev", "--preview-file", path.join(FIXTURES, "preview-failed.json")]);
-    expect(code).toBe(1);
-    expect(stdout).toMatch(/could not complete/);
-  });
-
   it("refuses bad input with exit 2 and says what is missing", async () => {
-    expect((await drift([])).stderr).toMatch(/expected one stack name/);
-    const notify = await drift(["prod", "--notify", "--preview-file", path.join(FIXTURES, "preview-clean.json")]);
+    expect((await drift([])).stderr).toMatch(/expected one stack name, found none; usage: npm run drift/);
+    const badName = await drift(["../prod"]);
+    expect(badName.code).toBe(2);
+    expect(badName.stderr).toMatch(/bad stack name "\.\.\/prod": use letters, digits/);
+    const notify = await drift(["prod", "--notify", "--refresh-file", path.join(FIXTURES, "refresh-clean.json")]);
     expect(notify.code).toBe(2);
     expect(notify.stderr).toMatch(/--notify needs ARMATURE_ALERT_WEBHOOK_URL/);
-    const missing = await drift(["prod", "--preview-file", "/nonexistent/preview.json"]);
+    const missing = await drift(["prod", "--refresh-file", "/nonexistent/refresh.json"]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read the preview file/);
+    expect(missing.stderr).toMatch(/cannot read the refresh file \/nonexistent\/refresh\.json: save one with `pulumi refresh --preview-only --json --stack prod/);
   });
 
-  it("exits 1 on a preview that is not JSON", async () => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), "drift-")), "preview.json");
-    writeFileSync(file, "Previewing update (dev):\n");
-    const { code, stderr } = await drift(["dev", "--preview-file", file]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/did not give a JSON preview document/);
+  it("exits 1 on a saved file that is not a refresh diff", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "drift-"));
+    writeFileSync(path.join(dir, "text.json"), "Refreshing (dev):\n");
+    writeFileSync(path.join(dir, "other.json"), '{"name": "dev"}');
+    const text = await drift(["dev", "--refresh-file", path.join(dir, "text.json")]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/text\.json did not give a JSON document; expected the output of `pulumi refresh --preview-only --json`/);
+    const other = await drift(["dev", "--refresh-file", path.join(dir, "other.json")]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/other\.json has no "steps" list/);
   });
 
-  it("without a saved preview, says plainly that the Pulumi CLI is needed", async () => {
+  it("without a saved refresh diff, says plainly that the Pulumi CLI is needed", async () => {
     const { code, stderr } = await drift(["dev"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/the Pulumi CLI is not on PATH/);

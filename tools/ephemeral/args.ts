@@ -4,13 +4,26 @@ import { EPHEMERAL_TTL_HOURS } from "../../stacks/ephemeral-template";
 import { UsageError } from "../plan/errors";
 
 export const USAGE = [
-  "usage: npm run ephemeral -- create <pr> [--force] [--config-only] [--dry-run]",
+  "usage: npm run ephemeral -- create <pr> [--config <key.path>=<value>]... [--force] [--config-only] [--dry-run]",
   "       npm run ephemeral -- destroy <pr> [--dry-run]",
   `       npm run ephemeral -- reap [--ttl-hours <h>] [--now <ISO time>] [--dry-run]   (default TTL ${EPHEMERAL_TTL_HOURS} h)`,
 ].join("\n");
 
+/** One `--config kubernetes.awaitReadiness=false`: a key path of the stack config (namespace `armature:` unless given) and its value. */
+export interface ConfigOverride {
+  readonly key: string;
+  readonly value: string;
+}
+
 export type EphemeralCommand =
-  | { readonly command: "create"; readonly pullRequest: number; readonly force: boolean; readonly configOnly: boolean; readonly dryRun: boolean }
+  | {
+      readonly command: "create";
+      readonly pullRequest: number;
+      readonly config: readonly ConfigOverride[];
+      readonly force: boolean;
+      readonly configOnly: boolean;
+      readonly dryRun: boolean;
+    }
   | { readonly command: "destroy"; readonly pullRequest: number; readonly dryRun: boolean }
   | { readonly command: "reap"; readonly ttlHours: number; readonly now: Date; readonly dryRun: boolean }
   | { readonly command: "help" };
@@ -24,6 +37,7 @@ export function parseEphemeralArgs(argv: readonly string[], clock: () => Date = 
       options: {
         force: { type: "boolean", default: false },
         "config-only": { type: "boolean", default: false },
+        config: { type: "string", multiple: true, short: "c" },
         "dry-run": { type: "boolean", default: false },
         "ttl-hours": { type: "string" },
         now: { type: "string" },
@@ -39,10 +53,12 @@ export function parseEphemeralArgs(argv: readonly string[], clock: () => Date = 
   const dryRun = values["dry-run"];
   switch (command) {
     case "create":
-      return { command, pullRequest: pullRequestArg(rest), force: values.force, configOnly: values["config-only"], dryRun };
+      return { command, pullRequest: pullRequestArg(rest), config: (values.config ?? []).map(configArg), force: values.force, configOnly: values["config-only"], dryRun };
     case "destroy":
+      if (values.config) throw new UsageError(`--config is for create only\n${USAGE}`);
       return { command, pullRequest: pullRequestArg(rest), dryRun };
     case "reap":
+      if (values.config) throw new UsageError(`--config is for create only\n${USAGE}`);
       if (rest.length > 0) throw new UsageError(`reap takes no positional arguments, found ${rest.join(" ")}\n${USAGE}`);
       return { command, ttlHours: ttlArg(values["ttl-hours"]), now: nowArg(values.now, clock), dryRun };
     default:
@@ -56,6 +72,17 @@ function pullRequestArg(rest: readonly string[]): number {
     throw new UsageError(`expected one pull-request number (1-9999999), found ${rest.length ? rest.join(" ") : "nothing"}\n${USAGE}`);
   }
   return Number(text);
+}
+
+/** `[namespace:]key(.key)*=value`, the form of `pulumi config set --path`. */
+const CONFIG_OVERRIDE = /^((?:[A-Za-z][\w-]*:)?[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*)=(.*)$/s;
+
+function configArg(text: string): ConfigOverride {
+  const match = CONFIG_OVERRIDE.exec(text);
+  if (!match) {
+    throw new UsageError(`--config: found ${JSON.stringify(text)}, expected <key.path>=<value>, for example --config kubernetes.awaitReadiness=false\n${USAGE}`);
+  }
+  return { key: match[1]!, value: match[2]! };
 }
 
 function ttlArg(text: string | undefined): number {
