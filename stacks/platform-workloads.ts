@@ -18,6 +18,7 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     registry: config.apps.registry,
     releases: config.apps.releases,
     activeColour: config.apps.activeColour,
+    ...(config.apps.contract ? { contract: config.apps.contract } : {}),
     labels,
     services: { provider: services.provider, workloadPool: services.workloadPool, serviceAccountIssuer: services.serviceAccountIssuer },
     workers: {
@@ -30,6 +31,7 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     identities,
     workerScaling: optionalChartSource("kedaChartSource", config.charts?.keda),
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
+    postgresServerCa: postgres.serverCa,
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),
     redisCaCertificate: redis.caCertificate,
     kafkaBrokers: kafka.bootstrapAddress,

@@ -2,8 +2,9 @@
  * The Kubernetes side of the real dev plan: every object valid against the Kubernetes OpenAPI
  * schemas and labelled; the workload rules; blue/green migrations ordered around the traffic; and a
  * colour switch (a second plan with armature:apps.activeColour flipped) that changes only the
- * routes' weights and the active/preview Services' selectors (and, by design, the post-deploy Jobs
- * and the worker's migration Jobs when the colours' migrator releases differ).
+ * routes' weights and the active/preview Services' selectors (and, by design, the worker's pre-deploy
+ * Job when the colours' migrator releases differ); and the contract (post-deploy) migrations, which
+ * wait for armature:apps.contract (plans with it applied, and undone after going back).
  */
 /* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -13,11 +14,20 @@ import { type CapturedPlan, planDevStack } from "../tools/plan/testing";
 
 let blue: CapturedPlan;
 let green: CapturedPlan;
+/** Green active, blue retired, green's contract run. */
+let contracted: CapturedPlan;
+/** Back to blue after green's contract: green's rollback-post first. */
+let undone: CapturedPlan;
+
+const switchToGreen = (text: string) => text.replace(/^(\s*activeColour:) blue$/m, "$1 green");
+const contract = (state: string) => (text: string) => text.replace(/^(\s*contract:) pending$/m, `$1 ${state}`);
 
 beforeAll(async () => {
   blue = await planDevStack();
-  green = await planDevStack((text) => text.replace(/^(\s*activeColour:) blue$/m, "$1 green"));
-}, 120_000);
+  green = await planDevStack(switchToGreen);
+  contracted = await planDevStack((text) => contract("applied")(switchToGreen(text)));
+  undone = await planDevStack(contract("undone"));
+}, 240_000);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider inputs of every shape
 const inputs = (resource: AnalyzedResource) => resource.inputs as Record<string, any>;
@@ -112,7 +122,6 @@ describe("Kubernetes objects in the dev plan", () => {
     expect(inputs(pre).metadata).toMatchObject({ name: "worker-pre-1-3-0", namespace: "workers" });
     expect(inputs(pre).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.3.0", args: ["pre"] });
     expect(worker.dependencies).toContain(pre.urn);
-    expect(blue.one("kubernetes:batch/v1:Job", "apps-worker-post").dependencies).toContain(worker.urn);
     expect(blue.one("kubernetes:core/v1:Secret", "apps-worker-database").secretPaths.some((secretPath) => secretPath.startsWith("stringData"))).toBe(true);
   });
 
@@ -140,7 +149,10 @@ describe("blue/green migrations", () => {
       { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "discovery-database", key: "DATABASE_URL" } } },
       { name: "MIGRATOR_DATABASE", value: "discovery" },
       { name: "LOG_FORMAT", value: "json" },
+      // The URL's sslrootcert names the mounted Cloud SQL CA; the certificate must carry the instance's name.
+      { name: "DATABASE_TLS_SERVER_NAME", valueFrom: { configMapKeyRef: { name: "postgres-server-ca", key: "tls-server-name" } } },
     ]);
+    expect(container.volumeMounts).toEqual([{ name: "postgres-ca", mountPath: "/etc/armature/postgres", readOnly: true }]);
     const secret = blue.one("kubernetes:core/v1:Secret", "apps-discovery-database");
     expect(secret.secretPaths.some((secretPath) => secretPath.startsWith("stringData"))).toBe(true);
   });
@@ -153,16 +165,51 @@ describe("blue/green migrations", () => {
     for (const dependent of [greenDeployment, route, preview, blue.one("kubernetes:core/v1:Service", app)]) {
       expect(dependent.dependencies, `${dependent.type} ${dependent.name}`).toContain(preGreen);
     }
-    const post = job(blue, app, "post");
-    expect(post.dependencies).toEqual(expect.arrayContaining([route.urn, blue.one("kubernetes:core/v1:Service", app).urn]));
-    expect(inputs(post).spec.template.spec.containers[0].args).toEqual(["post"]);
+  });
+});
+
+describe("the contract (post-deploy) migrations (armature:apps.contract)", () => {
+  const jobNames = (plan: CapturedPlan) => plan.ofType("kubernetes:batch/v1:Job").map((job) => inputs(job).metadata.name as string).sort();
+  const deployment = (plan: CapturedPlan, name: string) => plan.ofType("kubernetes:apps/v1:Deployment").find((candidate) => inputs(candidate).metadata.name === name)!;
+
+  it("pending: no contract Job, neither after a switch: the old release still runs and is the way back", () => {
+    for (const plan of [blue, green]) expect(jobNames(plan).filter((name) => !name.includes("-pre-"))).toEqual([]);
+  });
+
+  it("applied: the inactive colour is retired, then each database's contract runs with the active release's migrator", () => {
+    expect(jobNames(contracted).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-post-green-1-4-0", "flags-post-green-1-4-0", "worker-post-1-4-0"]);
+    for (const app of BLUE_GREEN_APPS) {
+      expect(inputs(deployment(contracted, `${app}-blue`)).spec.replicas, `${app}-blue retired`).toBe(0);
+      expect(inputs(deployment(contracted, `${app}-green`)).spec.replicas, `${app}-green autoscaled`).toBeUndefined();
+    }
+    for (const app of ["discovery", "flags"]) {
+      const post = contracted.one("kubernetes:batch/v1:Job", `apps-${app}-post`);
+      expect(inputs(post).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.4.0", args: ["post"] });
+      const route = contracted.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`);
+      expect(post.dependencies).toEqual(expect.arrayContaining([route.urn, contracted.one("kubernetes:core/v1:Service", app).urn, deployment(contracted, `${app}-blue`).urn]));
+    }
+    expect(contracted.one("kubernetes:batch/v1:Job", "apps-worker-post").dependencies).toContain(deployment(contracted, "worker").urn);
+  });
+
+  it("undone: going back to blue, green's migrator undoes its contract before blue's release starts or gets traffic", () => {
+    expect(jobNames(undone).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-rollback-post-green-1-4-0", "flags-rollback-post-green-1-4-0", "worker-rollback-post-1-4-0"]);
+    for (const app of ["discovery", "flags"]) {
+      const rollback = undone.one("kubernetes:batch/v1:Job", `apps-${app}-rollback-post`);
+      expect(inputs(rollback).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.4.0", args: ["rollback-post"] });
+      for (const dependent of [undone.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`), undone.one("kubernetes:core/v1:Service", app), deployment(undone, `${app}-blue`)]) {
+        expect(dependent.dependencies, `${dependent.type} ${dependent.name}`).toContain(rollback.urn);
+      }
+    }
+    const workerRollback = undone.one("kubernetes:batch/v1:Job", "apps-worker-rollback-post");
+    expect(inputs(workerRollback).spec.template.spec.containers[0].args).toEqual(["rollback-post"]);
+    expect(deployment(undone, "worker").dependencies).toContain(workerRollback.urn);
   });
 });
 
 describe("switching the active colour (blue → green)", () => {
   const byUrn = (plan: CapturedPlan) => new Map(plan.document.resources.map((resource) => [resource.urn, resource]));
 
-  it("changes only the routes' weights, the active/preview Services' selectors and the post-deploy Jobs", () => {
+  it("changes only the routes' weights and the active/preview Services' selectors (and the worker's pre-deploy Job)", () => {
     const before = byUrn(blue);
     const after = byUrn(green);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
@@ -170,11 +217,8 @@ describe("switching the active colour (blue → green)", () => {
     console.log(`colour switch: ${changed.length} of ${after.size} resources change: ${changed.map((resource) => `${resource.type.split(":").pop()} ${resource.name}`).join(", ")}`);
     expect(changed.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
       ...BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]),
-      "kubernetes:batch/v1:Job apps-discovery-post",
-      "kubernetes:batch/v1:Job apps-flags-post",
       // The worker follows the active colour's migrator release for its schema (1.3.0 -> 1.4.0 here).
       "kubernetes:batch/v1:Job apps-worker-pre",
-      "kubernetes:batch/v1:Job apps-worker-post",
     ].sort());
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plan inputs
     const withoutWeights = (spec: any) => JSON.stringify(spec, (key, value: unknown) => (key === "weight" ? undefined : value));

@@ -36,6 +36,11 @@ export const kitConfigSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   /** PEM file of the CA(s) of the Redis server's certificate (rediss:// URLs), e.g. Memorystore's server CA. */
   REDIS_TLS_CA_FILE: redisTlsCaFile.optional(),
+  /**
+   * With DATABASE_URL's sslmode=verify-ca: the name the Postgres server's certificate must carry (its
+   * common name or a DNS subjectAltName), e.g. Cloud SQL's `<project>:<instance>` (postgres-tls.ts).
+   */
+  DATABASE_TLS_SERVER_NAME: z.string().regex(/^\S{1,253}$/, "a certificate name without spaces, e.g. my-project:my-instance").optional(),
   /** "none": a plaintext broker (local, tests). "google": Managed Kafka over TLS with the pod's Workload Identity token. */
   KAFKA_AUTH: z.enum(["none", "google"]).default("none"),
   /** Set: a change needs a verified caller (a bearer token from one of these OIDC issuers); the asserted actor is not trusted. */

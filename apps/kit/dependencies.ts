@@ -7,14 +7,19 @@ import type * as KafkaJs from "kafkajs";
 import pg from "pg";
 import type { Logger } from "pino";
 import { googleManagedKafkaSasl } from "./kafka-google-auth";
+import { postgresConnectionConfig, tlsServerNameFromEnv } from "./postgres-tls";
 import { redisTlsOptions } from "./redis-tls";
 
 /** How apps authenticate to Kafka: see createKafka. */
 export type KafkaAuth = "none" | "google";
 
-export function createPostgresPool(url: string, options: { timeoutMs: number; max?: number; logger: Logger }): pg.Pool {
+/**
+ * TLS comes from the URL's sslmode/sslrootcert and `tlsServerName` (DATABASE_TLS_SERVER_NAME; default
+ * the process environment's): see postgres-tls.ts. A bad setting throws a ConfigError.
+ */
+export function createPostgresPool(url: string, options: { timeoutMs: number; max?: number; logger: Logger; tlsServerName?: string | undefined }): pg.Pool {
   const pool = new pg.Pool({
-    connectionString: url,
+    ...postgresConnectionConfig(url, "tlsServerName" in options ? options.tlsServerName : tlsServerNameFromEnv()),
     max: options.max ?? 10,
     connectionTimeoutMillis: options.timeoutMs,
     // A query the server has not answered within this is abandoned by the client.

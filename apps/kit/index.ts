@@ -9,6 +9,7 @@ export { HttpProblem, PROBLEM_CONTENT_TYPE, type ProblemIssue, problemSchema, se
 export { CONTEXT_HEADER, type InvocationContext, type WireContext, encodeContextHeader } from "./invocation-context";
 export { currentContext } from "./invocation-scope";
 export { log } from "./logger";
+export { POSTGRES_TLS_SERVER_NAME_VARIABLE, type PostgresConnectionConfig, describePostgresTlsFailure, postgresConnectionConfig } from "./postgres-tls";
 export { DependencyUnavailable, type Fallback, type Guard, rethrow } from "./resilience";
 export { runService } from "./run-service";
 export { type App, INVOCATION_ID_HEADER, type InvokeOptions, METRICS_PATH, OPENAPI_PATH, type Service, type ServiceKit, type ServiceOptions, createService } from "./service";

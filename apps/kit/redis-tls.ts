@@ -3,27 +3,10 @@
  * CA, which clients must trust). The CA file is REDIS_TLS_CA_FILE: checked when the config is read,
  * and read once more for each client made.
  */
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { type ConnectionOptions, type PeerCertificate, checkServerIdentity } from "node:tls";
 import { z } from "zod";
-
-/** The CA certificates in `file`, or why it is not a usable CA file. */
-function readCaFile(file: string): { readonly ca: string } | { readonly problem: string } {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    return { problem: `cannot read it: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
-  }
-  return text.includes("-----BEGIN CERTIFICATE-----") ? { ca: text } : { problem: "it holds no PEM certificate" };
-}
-
-/** Why `file` is not a usable CA file, or undefined when it is. */
-export function caFileProblem(file: string): string | undefined {
-  const read = readCaFile(file);
-  return "problem" in read ? read.problem : undefined;
-}
+import { caFileProblem, readCaFile } from "./ca-file";
 
 /** The REDIS_TLS_CA_FILE config key: a path to a readable PEM file. */
 export const redisTlsCaFile = z.string().superRefine((file, ctx) => {

@@ -252,7 +252,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     logger,
     metrics,
     postgres(url, opts = {}) {
-      const pool = createPostgresPool(url, { timeoutMs, max: opts.max, logger });
+      const pool = createPostgresPool(url, { timeoutMs, max: opts.max, logger, tlsServerName: config.DATABASE_TLS_SERVER_NAME });
       if (opts.checked !== false) health.checks.push(postgresCheck(pool, timeoutMs, opts.name));
       closers.push(() => pool.end());
       return pool;

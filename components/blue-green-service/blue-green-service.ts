@@ -8,7 +8,9 @@
  *
  * Migrations: each colour's pre-deploy Job (expand) must complete before that colour's Deployment
  * starts and before the route or the active/preview Services send it any traffic. The post-deploy Job
- * (contract) of the active colour runs only after the route and Services have switched.
+ * (contract) of the active colour runs only when `contract` is "applied": after the switch and after
+ * the inactive colour is retired (scaled to zero), so no running version needs the old schema.
+ * Going back after a contract ("undone") runs the inactive release's rollback-post Job first.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,10 +19,12 @@ import { DNS_LABEL, imageVersion, isPinnedImage } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
 import { SERVICE_PORT, ServiceDeployment, type ServiceDeploymentArgs } from "../service-deployment/service-deployment";
 import { type MigrationPhase, type SecretKeyRef, createMigrationJob, migrationJobName } from "./migration-job";
+import { CONTRACT_STATES, type ContractState, DEFAULT_CONTRACT_STATE, contractSteps } from "./contract";
 
 import { COLOURS, type Colour } from "./colours";
 
 export { COLOURS, type Colour };
+export { CONTRACT_STATES, type ContractState };
 export const COLOUR_LABEL = "armature.dev/colour";
 export const DEFAULT_PREVIEW_HEADER = "x-preview";
 
@@ -64,6 +68,12 @@ export interface BlueGreenServiceArgs {
   readonly inactiveWeight?: number;
   /** Pre- and post-deploy migration Jobs. Default: none. */
   readonly migrations?: MigrationSpec;
+  /**
+   * Where the release stands with its contract migration (contract.ts, README "Releasing"):
+   * "pending" (default), "applied" (retire the inactive colour, then run the active release's post),
+   * "undone" (run the inactive release's rollback-post before the active colour gets traffic).
+   */
+  readonly contract?: ContractState;
 }
 
 export class BlueGreenService extends pulumi.ComponentResource {
@@ -75,7 +85,11 @@ export class BlueGreenService extends pulumi.ComponentResource {
   readonly route: k8s.apiextensions.CustomResource;
   readonly preDeployJobs: Readonly<Partial<Record<Colour, k8s.batch.v1.Job>>>;
   readonly postDeployJob: k8s.batch.v1.Job | undefined;
+  /** The inactive release's rollback-post, when going back after a contract. */
+  readonly rollbackPostJob: k8s.batch.v1.Job | undefined;
   readonly inactiveColour: Colour;
+  /** The colour scaled to zero (contract "applied"), if any. */
+  readonly retiredColour: Colour | undefined;
 
   constructor(name: string, args: BlueGreenServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:workloads:BlueGreenService", name, {}, opts);
@@ -106,6 +120,13 @@ export class BlueGreenService extends pulumi.ComponentResource {
     this.preDeployJobs = preDeployJobs;
     const preJobs = Object.values(preDeployJobs);
 
+    const sameRelease = args.images.blue === args.images.green && (!migrations || migrations.images.blue === migrations.images.green);
+    const steps = contractSteps(args.contract ?? DEFAULT_CONTRACT_STATE, sameRelease);
+    this.retiredColour = steps.retireInactive ? inactive : undefined;
+    // Only the release that contracted knows its post steps, so its migrator undoes them.
+    this.rollbackPostJob = migrations && steps.rollbackPost ? migrationJob(`${name}-rollback-post`, "rollback-post", inactive, child) : undefined;
+    const rollback = this.rollbackPostJob ? [this.rollbackPostJob] : [];
+
     const colours = {} as Record<Colour, ServiceDeployment>;
     for (const colour of COLOURS) {
       const job = preDeployJobs[colour];
@@ -118,12 +139,17 @@ export class BlueGreenService extends pulumi.ComponentResource {
         labels: args.labels,
         podLabels: { [COLOUR_LABEL]: colour },
         env: [...(args.env ?? []), { name: "SERVICE_VERSION", value: imageVersion(args.images[colour]) }, { name: "ARMATURE_COLOUR", value: colour }],
-      }, { parent: this, dependsOn: job ? [job] : [] });
+      }, {
+        parent: this,
+        // The active release starts only on the schema it was built for: after an undone contract.
+        dependsOn: [...(job ? [job] : []), ...(colour === active ? rollback : [])],
+        transformations: colour === this.retiredColour ? [retire] : [],
+      });
     }
     this.colours = colours;
 
-    // Traffic waits for every colour's expand step (and, through the colours, for their pods).
-    const beforeTraffic = { parent: this, dependsOn: [...preJobs, ...Object.values(colours)] };
+    // Traffic waits for every colour's expand step, an undone contract, and (through the colours) their pods.
+    const beforeTraffic = { parent: this, dependsOn: [...preJobs, ...rollback, ...Object.values(colours)] };
     const colourService = (serviceName: string, colour: Colour) =>
       new k8s.core.v1.Service(serviceName, {
         metadata: { name: serviceName, namespace: args.namespace, labels: { ...appLabels, "armature.dev/serves": colour === active ? "active" : "preview" } },
@@ -166,8 +192,9 @@ export class BlueGreenService extends pulumi.ComponentResource {
       spec,
     }, beforeTraffic);
 
-    this.postDeployJob = migrations
-      ? migrationJob(`${name}-post`, "post", active, { parent: this, dependsOn: [this.route, this.activeService, this.previewService] })
+    // Contract only once traffic has moved and the old release no longer runs (it was retired, or is this one).
+    this.postDeployJob = migrations && steps.post
+      ? migrationJob(`${name}-post`, "post", active, { parent: this, dependsOn: [this.route, this.activeService, this.previewService, colours[inactive]] })
       : undefined;
 
     this.registerOutputs({ activeColour: active, activeService: args.app, previewService: `${args.app}-preview` });
@@ -183,6 +210,19 @@ interface HttpRouteSpec {
     backendRefs: { kind: string; name: string; port: number; weight?: number }[];
   }[];
 }
+
+/**
+ * Retires a colour: its Deployment at zero replicas, so its pods stop before the contract runs. Its
+ * HorizontalPodAutoscaler then stops scaling it until the count is above zero again
+ * (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#implicit-maintenance-mode-deactivation);
+ * un-retiring drops the field, which server-side apply resets to its default, 1, when no other manager
+ * owns it (https://kubernetes.io/docs/reference/using-api/server-side-apply/), and the HPA scales up from there.
+ */
+const retire: pulumi.ResourceTransformation = ({ type, props, opts }) => {
+  if (type !== "kubernetes:apps/v1:Deployment") return undefined;
+  const spec = props["spec"] as Record<string, unknown>;
+  return { props: { ...props, spec: { ...spec, replicas: 0 } }, opts };
+};
 
 /** `<app>-<phase>-<colour>-<version>`: a new release is a new Job (Job templates are immutable). */
 export function jobName(app: string, phase: string, colour: Colour, image: string): string {
@@ -201,6 +241,9 @@ function validate(name: string, args: BlueGreenServiceArgs): void {
   }
   const weight = args.inactiveWeight ?? 0;
   check(Number.isInteger(weight) && weight >= 0 && weight <= 50, "inactiveWeight", `${weight} is outside 0-50`, "send at most half the traffic to the inactive colour; switch activeColour to go further");
+  const contract = args.contract ?? DEFAULT_CONTRACT_STATE;
+  check((CONTRACT_STATES as readonly string[]).includes(contract), "contract", `${JSON.stringify(contract)} is not a contract state`, `use one of ${CONTRACT_STATES.join(", ")}`);
+  check(contract !== "applied" || weight === 0, "contract", `"applied" retires the inactive colour, which inactiveWeight still sends ${weight}% of the traffic`, "set inactiveWeight to 0 first, or keep contract pending while the colours share traffic");
   const header = args.previewHeader ?? DEFAULT_PREVIEW_HEADER;
   check(/^[a-z0-9-]{1,64}$/.test(header), "previewHeader", `${JSON.stringify(header)} is not a lowercase HTTP header name`, 'use e.g. "x-preview"');
 }

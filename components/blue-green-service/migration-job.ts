@@ -1,15 +1,19 @@
 /**
  * A migrator run as a Kubernetes Job, following the migrator's container contract (apps/migrator:
  * the command is the container's argument, `DATABASE_URL` comes from a Secret, `MIGRATOR_DATABASE`
- * names the migrations folder baked into the image). @pulumi/kubernetes waits for a Job to complete
- * (and fails the update if it fails), so whatever depends on the Job starts only after it succeeded.
+ * names the migrations folder baked into the image; the URL's sslrootcert names Cloud SQL's CA, which
+ * the Job mounts from the namespace's `postgres-server-ca` ConfigMap, components/postgres/server-ca.ts).
+ * @pulumi/kubernetes waits for a Job to complete (and fails the update if it fails), so whatever
+ * depends on the Job starts only after it succeeded.
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT, imageVersion, toLabelValue } from "../shared/kubernetes";
 import type { Labels } from "../shared/types";
+import { postgresCaVolume, postgresCaVolumeMount, postgresTlsServerNameEnv } from "../postgres/server-ca";
 
-export type MigrationPhase = "pre" | "post";
+/** The migrator command the Job runs: expand, contract, or undo the latest contract (apps/migrator/README.md). */
+export type MigrationPhase = "pre" | "post" | "rollback-post";
 
 export interface SecretKeyRef {
   readonly name: pulumi.Input<string>;
@@ -61,6 +65,8 @@ export function createMigrationJob(resourceName: string, spec: MigrationJobSpec,
           automountServiceAccountToken: false,
           ...(spec.serviceAccountName ? { serviceAccountName: spec.serviceAccountName } : {}),
           securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
+          // The database URL names the server's CA file (sslrootcert): the namespace's postgres-server-ca ConfigMap.
+          volumes: [postgresCaVolume()],
           containers: [{
             name: "migrator",
             image: spec.image,
@@ -69,7 +75,9 @@ export function createMigrationJob(resourceName: string, spec: MigrationJobSpec,
               { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: spec.databaseUrl.name, key: spec.databaseUrl.key } } },
               { name: "MIGRATOR_DATABASE", value: spec.database },
               { name: "LOG_FORMAT", value: "json" },
+              postgresTlsServerNameEnv(),
             ],
+            volumeMounts: [postgresCaVolumeMount()],
             resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } },
             securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
           }],

@@ -19,6 +19,7 @@ beforeAll(async () => {
 const SERVICES_ISSUER = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/services";
 const WORKERS_ISSUER = "https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/workers";
 const REDIS_CA = "-----BEGIN CERTIFICATE-----\nTUVNT1JZU1RPUkU=\n-----END CERTIFICATE-----\n";
+const POSTGRES_CA = "-----BEGIN CERTIFICATE-----\nQ0xPVURTUUw=\n-----END CERTIFICATE-----\n";
 const versions = { discovery: "1.0.0", flags: "1.0.0", health: "1.0.0", migrator: "1.0.0", worker: "1.0.0" };
 const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
   registry: "europe-west1-docker.pkg.dev/p/platform",
@@ -29,6 +30,7 @@ const args = (overrides: Partial<PlatformAppsArgs> = {}): PlatformAppsArgs => ({
   workers: { provider: workers, workloadPool: "p.svc.id.goog", serviceAccountIssuer: WORKERS_ISSUER, taints: [], controlPlaneCidr: "172.16.0.16/28" },
   identities: Object.fromEntries(PLATFORM_APPS.map((app) => [app, { email: `${app}@p.iam.gserviceaccount.com`, name: `projects/p/serviceAccounts/${app}@p.iam.gserviceaccount.com` }])) as PlatformAppsArgs["identities"],
   databaseUrls: { discovery: pulumi.secret("postgres://discovery@10.30.0.3/discovery"), worker: pulumi.secret("postgres://worker@10.30.0.3/worker") },
+  postgresServerCa: { caCertificate: POSTGRES_CA, tlsServerName: "p:armature-test-postgres-1a2b3c4d" },
   redisUrl: pulumi.secret("rediss://:auth@10.30.1.4:6378"),
   redisCaCertificate: REDIS_CA,
   kafkaBrokers: "bootstrap.kafka:9092",
@@ -169,6 +171,47 @@ describe("PlatformApps: Redis TLS", () => {
       expect(pod.containers[0].volumeMounts, deployment.name).toContainEqual({ name: "redis-ca", mountPath: "/etc/armature/redis-ca", readOnly: true });
       expect(pod.containers[0].env, deployment.name).toContainEqual({ name: "REDIS_TLS_CA_FILE", value: "/etc/armature/redis-ca/ca.crt" });
     }
+  });
+});
+
+describe("PlatformApps: Postgres TLS", () => {
+  const caVolume = { name: "postgres-ca", configMap: { name: "postgres-server-ca", items: [{ key: "server-ca.pem", path: "server-ca.pem" }] } };
+  const caMount = { name: "postgres-ca", mountPath: "/etc/armature/postgres", readOnly: true };
+  const serverNameEnv = { name: "DATABASE_TLS_SERVER_NAME", valueFrom: { configMapKeyRef: { name: "postgres-server-ca", key: "tls-server-name" } } };
+
+  it("puts Cloud SQL's CA and name in each namespace that connects: platform, workers and KEDA's", async () => {
+    new PlatformApps("postgres-ca", args());
+    await mocks.settle();
+    for (const namespace of ["platform", "workers", "keda"]) {
+      const configMap = k8sObject("postgres-ca", "kubernetes:core/v1:ConfigMap", "postgres-server-ca", namespace);
+      expect(configMap.inputs.data, namespace).toEqual({ "server-ca.pem": POSTGRES_CA, "tls-server-name": "p:armature-test-postgres-1a2b3c4d" });
+      expect(configMap.provider, namespace).toMatch(namespace === "platform" ? /::services::/ : /::workers::/);
+    }
+  });
+
+  it("mounts the CA where the URL's sslrootcert points, and sets the name to check, in every app with a database, every migration Job and KEDA's operator", async () => {
+    await mocks.settle();
+    const withDatabase = ["discovery-blue", "discovery-green", "worker"];
+    const deployments = partsOf("postgres-ca", "kubernetes:apps/v1:Deployment");
+    for (const deployment of deployments) {
+      const pod = deployment.inputs.spec.template.spec;
+      expect(pod.volumes, deployment.name).toContainEqual(caVolume);
+      expect(pod.containers[0].volumeMounts, deployment.name).toContainEqual(caMount);
+      const env = pod.containers[0].env as { name: string }[];
+      const connects = env.some((variable) => variable.name === "DATABASE_URL");
+      expect(connects, deployment.name).toBe(withDatabase.includes(deployment.inputs.metadata.name as string));
+      if (connects) expect(env, deployment.name).toContainEqual(serverNameEnv);
+    }
+    const jobs = partsOf("postgres-ca", "kubernetes:batch/v1:Job");
+    expect(jobs.length).toBeGreaterThanOrEqual(3);
+    for (const job of jobs) {
+      const pod = job.inputs.spec.template.spec;
+      expect(pod.volumes, job.name).toEqual([caVolume]);
+      expect(pod.containers[0].volumeMounts, job.name).toEqual([caMount]);
+      expect(pod.containers[0].env, job.name).toContainEqual(serverNameEnv);
+    }
+    const keda = mocks.named("kubernetes:helm.sh/v3:Release", "postgres-ca-worker-keda").inputs;
+    expect(keda.values).toEqual({ volumes: { keda: { extraVolumes: [caVolume], extraVolumeMounts: [caMount] } } });
   });
 });
 

@@ -9,9 +9,11 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
-import { createMigrationJob, migrationJobName } from "../blue-green-service/migration-job";
+import { type MigrationPhase, createMigrationJob, migrationJobName } from "../blue-green-service/migration-job";
+import { type ContractState, DEFAULT_CONTRACT_STATE, contractSteps } from "../blue-green-service/contract";
 import type { Taint } from "../gke-cluster/node-pool";
 import { KIT_PORT, ServiceDeployment } from "../service-deployment/service-deployment";
+import { type PostgresServerCa, createPostgresCaConfigMap, postgresCaVolume, postgresCaVolumeMount, postgresTlsServerNameEnv } from "../postgres/server-ca";
 import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { DOMAIN_NAME } from "../shared/domain-name";
@@ -78,6 +80,8 @@ export interface PlatformAppsArgs {
   /** Each colour's version of every app. */
   readonly releases: Readonly<Record<Colour, Readonly<Record<PlatformApp, string>>>>;
   readonly activeColour: Colour;
+  /** Where the release stands with its contract (post-deploy) migrations (blue-green-service/contract.ts). Default "pending". */
+  readonly contract?: ContractState;
   readonly labels: Labels;
   readonly services: ClusterTarget;
   readonly workers: ClusterTarget & {
@@ -90,6 +94,8 @@ export interface PlatformAppsArgs {
   readonly identities: Readonly<Record<PlatformApp, AppIdentity>>;
   /** Secret connection URLs of the apps that own a database. */
   readonly databaseUrls: Readonly<Partial<Record<PlatformApp, pulumi.Output<string>>>>;
+  /** Cloud SQL's server CA and certificate name (PostgresInstance.serverCa): every pod that connects verifies the server with them. */
+  readonly postgresServerCa: PostgresServerCa;
   /** Secret `rediss://` URL of the shared Redis. */
   readonly redisUrl: pulumi.Output<string>;
   /** PEM of Memorystore's server CA(s): mounted into the apps as REDIS_TLS_CA_FILE. */
@@ -201,15 +207,18 @@ export class PlatformApps extends pulumi.ComponentResource {
       }, target);
     secret(`${name}-redis`, REDIS_SECRET, platformNamespace.metadata.name, "REDIS_URL", args.redisUrl, services);
     redisCa(`${name}-redis-ca`, platformNamespace.metadata.name, services);
-    // Memorystore's CA, and the pod's caller token: a projected service-account token for the platform's
+    createPostgresCaConfigMap(`${name}-postgres-ca`, platformNamespace.metadata.name, args.postgresServerCa, labels, services);
+    // Memorystore's and Cloud SQL's CAs, and the pod's caller token: a projected service-account token for the platform's
     // audience, rotated by the kubelet (the API token itself stays unmounted).
     const podVolumes = {
       volumes: [
         { name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } },
+        postgresCaVolume(),
         { name: "caller-token", projected: { sources: [{ serviceAccountToken: { audience: CALLER_TOKEN_AUDIENCE, expirationSeconds: 3600, path: "token" } }] } },
       ],
       volumeMounts: [
         { name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true },
+        postgresCaVolumeMount(),
         { name: "caller-token", mountPath: CALLER_TOKEN_DIRECTORY, readOnly: true },
       ],
     };
@@ -227,7 +236,8 @@ export class PlatformApps extends pulumi.ComponentResource {
       { name: "CALLER_TOKEN_FILE", value: CALLER_TOKEN_FILE },
       // The health service probes every registered service and reports back: discovery's active Service, in-namespace.
       ...(app === "health" ? [{ name: "DISCOVERY_URL", value: DISCOVERY_URL }] : []),
-      ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }] : []),
+      // The URL names the mounted CA (sslrootcert); the certificate must also carry the instance's name.
+      ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }, postgresTlsServerNameEnv()] : []),
     ];
 
     const migrator = serviceAccount("migrator", PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace);
@@ -241,6 +251,7 @@ export class PlatformApps extends pulumi.ComponentResource {
         labels,
         images: { blue: image(app, "blue"), green: image(app, "green") },
         activeColour: args.activeColour,
+        ...(args.contract ? { contract: args.contract } : {}),
         env: commonEnv(app),
         deployment: { serviceAccountName: serviceAccount(app, PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace), ...podVolumes },
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
@@ -264,23 +275,30 @@ export class PlatformApps extends pulumi.ComponentResource {
     const workersNamespace = namespace(`${name}-workers-namespace`, WORKERS_NAMESPACE, workers);
     secret(`${name}-workers-redis`, REDIS_SECRET, workersNamespace.metadata.name, "REDIS_URL", args.redisUrl, workers);
     redisCa(`${name}-workers-redis-ca`, workersNamespace.metadata.name, workers);
+    createPostgresCaConfigMap(`${name}-workers-postgres-ca`, workersNamespace.metadata.name, args.postgresServerCa, labels, workers);
     createNetworkPolicies(`${name}-workers`, workersNamespace.metadata.name, labels, workersNamespacePolicies(fence), workers);
     const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);
     const workerAccount = serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace);
     const migratorImage = image("migrator", args.activeColour);
-    const migration = (phase: "pre" | "post", dependsOn: pulumi.Resource[]) =>
+    const migration = (phase: MigrationPhase, dependsOn: pulumi.Resource[], migrator = migratorImage) =>
       createMigrationJob(`${name}-worker-${phase}`, {
         namespace: workersNamespace.metadata.name,
         // Named by the migrator release only: a colour switch to the same release runs nothing new.
-        jobName: migrationJobName(`worker-${phase}`, migratorImage),
+        jobName: migrationJobName(`worker-${phase}`, migrator),
         phase,
-        image: migratorImage,
+        image: migrator,
         database: "worker",
         databaseUrl: { name: workerDatabase.metadata.name, key: "DATABASE_URL" },
         labels,
         serviceAccountName: workerAccount,
       }, { ...workers, dependsOn });
     const preMigration = migration("pre", [workerDatabase]);
+    // The worker has no second colour: the inactive release is the way back, so its schema stays until
+    // the contract is applied; going back after it, the contracting (inactive) release undoes it first.
+    const { releases } = args;
+    const inactiveColour: Colour = args.activeColour === "blue" ? "green" : "blue";
+    const workerContract = contractSteps(args.contract ?? DEFAULT_CONTRACT_STATE, releases.blue.worker === releases.green.worker && releases.blue.migrator === releases.green.migrator);
+    const rollbackPost = workerContract.rollbackPost ? [migration("rollback-post", [workerDatabase], image("migrator", inactiveColour))] : [];
     const scaling = workerScalingOf(args);
     this.worker = new ServiceDeployment(`${name}-worker`, {
       namespace: workersNamespace.metadata.name,
@@ -307,9 +325,9 @@ export class PlatformApps extends pulumi.ComponentResource {
           preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: "cloud.google.com/gke-spot", operator: "In", values: ["true"] }] } }],
         },
       },
-    }, { parent: this, provider: args.workers.provider, dependsOn: [preMigration] });
-    // Contract steps run once every agent runs the new release.
-    migration("post", [this.worker]);
+    }, { parent: this, provider: args.workers.provider, dependsOn: [preMigration, ...rollbackPost] });
+    // Contract steps run once every agent runs the new release and the contract is applied.
+    if (workerContract.post) migration("post", [this.worker]);
     this.workerScaling = createWorkerQueueScaling(`${name}-worker`, {
       namespace: workersNamespace.metadata.name,
       deploymentName: this.worker.instance,
@@ -321,6 +339,7 @@ export class PlatformApps extends pulumi.ComponentResource {
       kedaChartVersion: scaling.kedaChartVersion,
       ...(scaling.kedaChartSource ? { kedaChartSource: scaling.kedaChartSource } : {}),
       kedaNetwork: { controlPlaneCidr: args.workers.controlPlaneCidr, postgresAddress: args.network.dataServices.postgresAddress! }, // checked in validate()
+      postgresServerCa: args.postgresServerCa,
     }, { ...workers, dependsOn: [this.worker] });
 
     this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, gatewayAddress: this.gatewayAddress, activeColour: args.activeColour });

@@ -17,7 +17,9 @@ beforeAll(async () => {
 
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
-const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL", kedaNetwork: { controlPlaneCidr: "172.16.0.16/28", postgresAddress: "10.30.0.3" } };
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const POSTGRES_CA = "-----BEGIN CERTIFICATE-----\nQ0xPVURTUUw=\n-----END CERTIFICATE-----\n";
+const args = { namespace: "workers", deploymentName: "worker", labels: { team: "platform" }, minReplicas: 2, maxReplicas: 12, runsPerAgent: 4, connectionEnv: "DATABASE_URL", kedaNetwork: { controlPlaneCidr: "172.16.0.16/28", postgresAddress: "10.30.0.3" }, postgresServerCa: { caCertificate: POSTGRES_CA, tlsServerName: "p:postgres" } };
 
 describe("worker queue scaling", () => {
   it("scales the worker Deployment on the runs due or running: one agent per runsPerAgent, within min and max", async () => {
@@ -42,6 +44,16 @@ describe("worker queue scaling", () => {
     // KEDA's own chart, pinned, from its official repository, installed before the ScaledObject.
     const keda = mocks.named(RELEASE, "apps-worker-keda");
     expect(keda.inputs).toMatchObject({ chart: "keda", version: "2.21.1", repositoryOpts: { repo: "https://kedacore.github.io/charts" }, namespace: "keda", atomic: true });
+  });
+
+  it("mounts the Postgres server's CA into KEDA's operator, from a ConfigMap in KEDA's namespace: the scaler's URL names that file", async () => {
+    await mocks.settle();
+    const configMap = mocks.named(CONFIG_MAP, "apps-worker-keda-postgres-ca").inputs;
+    expect(configMap.metadata).toMatchObject({ name: "postgres-server-ca", namespace: "keda" });
+    expect(configMap.data["server-ca.pem"]).toBe(POSTGRES_CA);
+    const values = mocks.named(RELEASE, "apps-worker-keda").inputs.values;
+    expect(values.volumes.keda.extraVolumes).toEqual([{ name: "postgres-ca", configMap: { name: "postgres-server-ca", items: [{ key: "server-ca.pem", path: "server-ca.pem" }] } }]);
+    expect(values.volumes.keda.extraVolumeMounts).toEqual([{ name: "postgres-ca", mountPath: "/etc/armature/postgres", readOnly: true }]);
   });
 
   it("is valid against KEDA's ScaledObject schema (and the check catches a broken one)", async () => {
@@ -90,6 +102,7 @@ describe("worker queue scaling", () => {
     expect(mocks.named(SCALED_OBJECT, "other-worker-scaler").inputs.spec.maxReplicaCount).toBe(12);
     expect(mocks.ofType(RELEASE).map((release) => release.name).filter((name) => name.startsWith("other-"))).toEqual([]);
     expect(mocks.ofType(NAMESPACE).filter((namespace) => namespace.name.startsWith("other-"))).toEqual([]);
+    expect(mocks.ofType(CONFIG_MAP).filter((configMap) => configMap.name.startsWith("other-"))).toEqual([]);
     expect(mocks.ofType(NETWORK_POLICY).filter((policy) => policy.name.startsWith("other-worker-"))).toEqual([]);
   });
 });

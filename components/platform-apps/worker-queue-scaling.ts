@@ -4,7 +4,10 @@
  * one agent per `runsPerAgent` of them (the agents' WORKER_CONCURRENCY), between the minimum and
  * maximum replicas. KEDA reads the database URL from the worker container's own environment (the
  * same Secret), so no second copy of the credentials exists. KEDA itself, from its official Helm
- * chart, is installed in the worker cluster here unless the cluster already has it.
+ * chart, is installed in the worker cluster here unless the cluster already has it. The scaler runs
+ * in KEDA's operator, and the URL names the Postgres server's CA file (sslrootcert, read by pgx): the
+ * operator mounts it from a postgres-server-ca ConfigMap in KEDA's namespace (the chart's
+ * `volumes.keda.extraVolumes`, https://github.com/kedacore/charts/blob/main/keda/templates/manager/deployment.yaml).
  *
  * Why KEDA and not an HPA on an exported metric: every agent would export the same global backlog,
  * and an HPA sums External metric series over pods, so the count would grow with the replicas it
@@ -12,6 +15,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { type PostgresServerCa, createPostgresCaConfigMap, postgresCaVolume, postgresCaVolumeMount } from "../postgres/server-ca";
 import { type HelmChartSource, helmChart } from "../shared/helm-chart";
 import * as fence from "../shared/network-policies";
 import type { Labels } from "../shared/types";
@@ -42,6 +46,8 @@ export interface WorkerQueueScalingArgs {
   readonly kedaChartSource?: HelmChartSource;
   /** Where KEDA's own namespace may reach, for its fence (only when this installs KEDA). */
   readonly kedaNetwork: KedaNetwork;
+  /** The Postgres server's CA, mounted into KEDA's operator (only when this installs KEDA). */
+  readonly postgresServerCa: PostgresServerCa;
 }
 
 export interface KedaNetwork {
@@ -82,11 +88,14 @@ export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingA
         labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
       },
     }, opts);
+    const postgresCa = createPostgresCaConfigMap(`${name}-keda-postgres-ca`, namespace.metadata.name, args.postgresServerCa, args.labels, opts);
     keda = new k8s.helm.v3.Release(`${name}-keda`, {
       name: "keda",
       ...helmChart("keda", args.kedaChartSource ?? { repository: KEDA_CHART_REPOSITORY }),
       version: args.kedaChartVersion,
       namespace: namespace.metadata.name,
+      // The operator runs the postgresql trigger: it needs the file the URL's sslrootcert names.
+      values: { volumes: { keda: { extraVolumes: [postgresCaVolume(postgresCa.metadata.name)], extraVolumeMounts: [postgresCaVolumeMount()] } } },
       atomic: true,
       timeout: 600,
     }, opts);

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
 import type { PostgresInstance } from "./postgres";
+import { postgresUrl } from "./server-ca";
 
 export interface PostgresDatabaseArgs {
   readonly instance: PostgresInstance;
@@ -34,7 +35,10 @@ export class PostgresDatabase extends pulumi.ComponentResource {
   readonly roleName: string;
   /** The role's password (secret). */
   readonly password: pulumi.Output<string>;
-  /** `postgresql://role:password@privateIp:5432/database?sslmode=require` (secret). */
+  /**
+   * `postgresql://role:password@privateIp:5432/database?sslmode=verify-ca&sslrootcert=/etc/armature/postgres/server-ca.pem`
+   * (secret): pods that use it mount the instance's CA there (server-ca.ts).
+   */
   readonly connectionUrl: pulumi.Output<string>;
   /** Postgres user names of the IAM service accounts (the email without `.gserviceaccount.com`). */
   readonly iamUserNames: Readonly<Record<string, pulumi.Output<string>>>;
@@ -53,7 +57,7 @@ export class PostgresDatabase extends pulumi.ComponentResource {
     this.password = pulumi.secret(generated.result);
     new gcp.sql.User(name, { name: role, instance: instance.instanceName, type: "BUILT_IN", password: this.password }, { parent: this, dependsOn: [database] });
     this.connectionUrl = pulumi.secret(
-      pulumi.interpolate`postgresql://${role}:${this.password}@${instance.privateIp}:5432/${args.database}?sslmode=require`,
+      pulumi.all([this.password, instance.privateIp]).apply(([password, host]) => postgresUrl({ role, password, host, database: args.database })),
     );
 
     const iamUserNames: Record<string, pulumi.Output<string>> = {};

@@ -39,7 +39,7 @@ describe("PostgresInstance", () => {
         edition: "ENTERPRISE",
         availabilityType: "REGIONAL",
         deletionProtectionEnabled: true,
-        ipConfiguration: { ipv4Enabled: false, privateNetwork: "projects/my-project/global/networks/armature-test", sslMode: "ENCRYPTED_ONLY" },
+        ipConfiguration: { ipv4Enabled: false, privateNetwork: "projects/my-project/global/networks/armature-test", sslMode: "ENCRYPTED_ONLY", serverCaMode: "GOOGLE_MANAGED_INTERNAL_CA" },
         backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 7, backupRetentionSettings: { retainedBackups: 14 } },
         insightsConfig: { queryInsightsEnabled: true, recordClientAddress: false },
         maintenanceWindow: { day: 7, hour: 3 },
@@ -51,6 +51,9 @@ describe("PostgresInstance", () => {
     expect(await valueOf(postgres.connectionName)).toBe(`mock-project:europe-west1:${instance.name}`);
     expect(await valueOf(postgres.privateIp)).toBe("10.30.0.3");
     expect(await valueOf(postgres.serverCaCert)).toContain("BEGIN CERTIFICATE");
+    // The per-instance CA names the server `<project>:<instance>`: what clients check (server-ca.ts).
+    expect(await valueOf(postgres.tlsServerName)).toBe(`my-project:${instance.name}`);
+    expect(await valueOf(pulumi.output(postgres.serverCa.tlsServerName))).toBe(`my-project:${instance.name}`);
     expect(await pulumi.isSecret(postgres.adminPassword)).toBe(true);
   });
 
@@ -117,7 +120,10 @@ describe("PostgresInstance.addDatabase", () => {
 
     expect(await pulumi.isSecret(discovery.password)).toBe(true);
     expect(await pulumi.isSecret(discovery.connectionUrl)).toBe(true);
-    expect(await valueOf(discovery.connectionUrl)).toMatch(/^postgresql:\/\/discovery:[A-Za-z0-9_-]{32}@10\.30\.0\.3:5432\/discovery\?sslmode=require$/);
+    // libpq's verify-ca with the mounted server CA: what psql, pgx (KEDA) and apps/kit/postgres-tls.ts read.
+    const url = new URL(await valueOf(discovery.connectionUrl));
+    expect(url.toString()).toMatch(/^postgresql:\/\/discovery:[A-Za-z0-9_-]{32}@10\.30\.0\.3:5432\/discovery\?/);
+    expect([...url.searchParams]).toEqual([["sslmode", "verify-ca"], ["sslrootcert", "/etc/armature/postgres/server-ca.pem"]]);
     expect(discovery.roleName).toBe("discovery");
   });
 

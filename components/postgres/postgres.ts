@@ -11,6 +11,7 @@ import * as random from "@pulumi/random";
 import { argChecker } from "../shared/arg-error";
 import type { Labels } from "../shared/types";
 import { PostgresDatabase, type PostgresDatabaseArgs } from "./postgres-database";
+import { type PostgresServerCa, cloudSqlServerName } from "./server-ca";
 
 export type SslMode = "ENCRYPTED_ONLY" | "TRUSTED_CLIENT_CERTIFICATE_REQUIRED";
 
@@ -81,6 +82,8 @@ export class PostgresInstance extends pulumi.ComponentResource {
   readonly privateIp: pulumi.Output<string>;
   /** PEM of the server CA: clients verify the server with it. */
   readonly serverCaCert: pulumi.Output<string>;
+  /** `<project>:<instance>`: the common name of the server's certificate, which clients check (server-ca.ts). */
+  readonly tlsServerName: pulumi.Output<string>;
   /** The built-in `postgres` user's password, for break-glass administration only (secret). */
   readonly adminPassword: pulumi.Output<string>;
   readonly project: string;
@@ -115,6 +118,9 @@ export class PostgresInstance extends pulumi.ComponentResource {
           ipv4Enabled: args.publicIp ?? false,
           privateNetwork: args.network,
           sslMode: args.sslMode ?? "ENCRYPTED_ONLY",
+          // A CA of the instance's own, which names the server `<project>:<instance>`: clients trust this
+          // instance alone (a shared CA would also sign every other instance in the region).
+          serverCaMode: "GOOGLE_MANAGED_INTERNAL_CA",
           enablePrivatePathForGoogleCloudServices: false,
         },
         backupConfiguration: {
@@ -141,8 +147,14 @@ export class PostgresInstance extends pulumi.ComponentResource {
     this.connectionName = this.instance.connectionName;
     this.privateIp = this.instance.privateIpAddress;
     this.serverCaCert = this.instance.serverCaCerts.apply((certs) => certs[0]?.cert ?? "");
+    this.tlsServerName = cloudSqlServerName(args.project, this.instance.name);
     this.adminPassword = pulumi.secret(adminPassword.result);
     this.registerOutputs({ instanceName: this.instanceName, connectionName: this.connectionName, privateIp: this.privateIp });
+  }
+
+  /** What clients need to verify the server: its CA and its certificate's name (server-ca.ts). */
+  get serverCa(): PostgresServerCa {
+    return { caCertificate: this.serverCaCert, tlsServerName: this.tlsServerName };
   }
 
   /** Declares a database with its own role (and IAM users), a child of this instance unless opts say otherwise. */

@@ -6,7 +6,7 @@ import { KafkaCluster } from "../kafka/kafka";
 import { PostgresInstance } from "../postgres/postgres";
 import { ComponentArgError } from "../shared/arg-error";
 import { PRIVATE_GOOGLE_APIS_CIDR } from "../shared/private-google-access";
-import { type MockRuntime, StandInResource, useMockRuntime } from "../shared/mock-runtime";
+import { type MockRuntime, StandInResource, secretInput, useMockRuntime } from "../shared/mock-runtime";
 import { Tenant, type TenantArgs } from "./tenant";
 import { TIER_SIZES } from "./tenant-tiers";
 
@@ -62,6 +62,20 @@ describe("Tenant", () => {
     expect(policy("fenced", "allow-metrics-scrape").ingress[0].from[0].namespaceSelector).toEqual({ matchLabels: { "kubernetes.io/metadata.name": "gmp-system" } });
     expect(policy("fenced", "allow-google-apis").egress.map((rule: { to: { ipBlock: { cidr: string } }[] }) => rule.to[0]!.ipBlock.cidr)).toEqual(["169.254.169.254/32", "169.254.169.252/32", PRIVATE_GOOGLE_APIS_CIDR]);
     expect(mocks.named("kubernetes:core/v1:Namespace", "fenced-namespace").inputs.metadata.labels).toMatchObject({ "armature.dev/tenant-namespace": "true" });
+  });
+
+  it("gives the namespace what a pod needs to verify Postgres: the URL names the CA file, a ConfigMap holds the CA and the server's name", async () => {
+    const tenant = new Tenant("verified", args("verified"));
+    await mocks.settle();
+    const configMap = mocks.named("kubernetes:core/v1:ConfigMap", "verified-postgres-ca").inputs;
+    expect(configMap.metadata).toMatchObject({ name: "postgres-server-ca", namespace: "tenant-verified", labels: { tenant: "verified" } });
+    expect(tenant.databaseCaConfigMap).toBe("postgres-server-ca");
+    const instanceName = mocks.named("gcp:sql/databaseInstance:DatabaseInstance", "postgres").inputs.name as string;
+    expect(configMap.data).toEqual({ "server-ca.pem": expect.stringContaining("BEGIN CERTIFICATE"), "tls-server-name": `p:${instanceName}` });
+    const stringData = mocks.named("kubernetes:core/v1:Secret", "verified-database").inputs.stringData;
+    const url = new URL(((secretInput(stringData) ?? stringData) as { DATABASE_URL: unknown }).DATABASE_URL as string);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ sslmode: "verify-ca", sslrootcert: "/etc/armature/postgres/server-ca.pem" });
+    expect(mocks.named("kubernetes:core/v1:ConfigMap", "verified-profile").inputs.data.DATABASE_TLS_SERVER_NAME).toBe(`p:${instanceName}`);
   });
 
   it("gives other components the labels of a branch and its ancestors", () => {

@@ -14,6 +14,7 @@ import * as vault from "@pulumi/vault";
 import type { KafkaCluster } from "../kafka/kafka";
 import type { PostgresInstance } from "../postgres/postgres";
 import type { PostgresDatabase } from "../postgres/postgres-database";
+import { POSTGRES_CA_CONFIG_MAP, createPostgresCaConfigMap } from "../postgres/server-ca";
 import { argChecker } from "../shared/arg-error";
 import { RESTRICTED_POD_SECURITY, invalidLabels } from "../shared/kubernetes";
 import { KIT_PORT } from "../shared/kit-contract";
@@ -69,6 +70,8 @@ export class Tenant extends pulumi.ComponentResource {
   readonly database: PostgresDatabase;
   /** Secret `database`, key DATABASE_URL, in the tenant namespace. */
   readonly databaseUrlSecret: { readonly name: string; readonly key: string };
+  /** ConfigMap `postgres-server-ca` in the tenant namespace: the server CA the URL's sslrootcert names, and the server's name (README). */
+  readonly databaseCaConfigMap: string;
   readonly topicPrefix: string;
   readonly vaultPath: string;
   readonly vaultPolicyName: string;
@@ -151,7 +154,8 @@ export class Tenant extends pulumi.ComponentResource {
       new gcp.kms.CryptoKeyIAMMember(`${name}-data-${role.split(".")[1]}`, { cryptoKeyId: cryptoKey.id, role, member: pulumi.interpolate`serviceAccount:${email}` }, child);
     }
 
-    // Postgres: the tenant's database and role; the URL reaches pods only through a Secret.
+    // Postgres: the tenant's database and role; the URL reaches pods only through a Secret, and names
+    // the server's CA file, which pods mount from the namespace's postgres-server-ca ConfigMap.
     this.database = args.postgres.addDatabase(`${name}-database`, { database: `tenant_${id.replace(/-/g, "_")}`, iamServiceAccounts: { [id]: email } }, { parent: this });
     this.databaseUrlSecret = { name: "database", key: "DATABASE_URL" };
     new k8s.core.v1.Secret(`${name}-database`, {
@@ -159,6 +163,8 @@ export class Tenant extends pulumi.ComponentResource {
       type: "Opaque",
       stringData: { [this.databaseUrlSecret.key]: this.database.connectionUrl },
     }, k8sChild);
+    this.databaseCaConfigMap = POSTGRES_CA_CONFIG_MAP;
+    createPostgresCaConfigMap(`${name}-postgres-ca`, this.namespace.metadata.name, args.postgres.serverCa, labels, k8sChild);
 
     // Kafka: topics and consumer groups under "<id>." only.
     args.kafka.grantTopicPrefix(name, { prefix: this.topicPrefix, principal: email }, { parent: this });
@@ -195,6 +201,7 @@ export class Tenant extends pulumi.ComponentResource {
         KMS_KEY: cryptoKey.id,
         GCP_SERVICE_ACCOUNT: email,
         DATABASE_NAME: this.database.databaseName,
+        DATABASE_TLS_SERVER_NAME: args.postgres.tlsServerName,
       },
     }, k8sChild);
 

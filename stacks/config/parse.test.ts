@@ -147,6 +147,11 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:apps\.activeColour: found "red", expected one of "blue", "green"$/,
     },
     {
+      name: "a contract state that is not pending, applied or undone",
+      edit: (v) => (v["apps"].contract = "done"),
+      expected: /^armature:apps\.contract: found "done", expected one of "pending", "applied", "undone"$/,
+    },
+    {
       name: "a gateway domain that is not a DNS name",
       edit: (v) => (v["apps"].gatewayDomain = "Platform.Internal."),
       expected: /^armature:apps\.gatewayDomain: found "Platform\.Internal\.", expected a lowercase DNS name of two or more labels such as platform\.example\.internal \(no trailing dot\)$/,
@@ -293,6 +298,11 @@ describe("stack config: bad values are rejected naming the key path, the value a
       v["apps"].activeColour = "red";
     });
     expect(problems).toHaveLength(3);
+  });
+
+  it("reads armature:apps.contract, which may be left out (pending)", () => {
+    expect(parseWith((v) => (v["apps"].contract = "applied")).apps.contract).toBe("applied");
+    expect(parseWith((v) => delete v["apps"].contract).apps.contract).toBeUndefined();
   });
 
   it("accepts the test stack's keys: local charts and no readiness waiting", () => {

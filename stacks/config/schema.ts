@@ -10,6 +10,7 @@ import { TOPIC_NAME } from "../../components/kafka/topic-name";
 import { parseCidr } from "../../components/shared/cidr";
 import { DOMAIN_NAME } from "../../components/shared/domain-name";
 import { COLOURS } from "../../components/blue-green-service/colours";
+import { CONTRACT_STATES } from "../../components/blue-green-service/contract";
 import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
 import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 
@@ -225,6 +226,11 @@ const apps = z.strictObject({
     }),
   activeColour: z.enum(COLOURS, { error: "the colour that receives traffic: blue or green" }),
   releases: z.strictObject({ blue: appVersions, green: appVersions }),
+  /**
+   * Where the release stands with its contract (post-deploy) migration, after the switch
+   * (components/blue-green-service/README.md, "Releasing"). Default pending.
+   */
+  contract: z.enum(CONTRACT_STATES, { error: `a contract state: one of ${CONTRACT_STATES.join(", ")}` }).optional(),
   /** The apps answer on https://<app>.<gatewayDomain> inside the VPC. Default platform.armature.internal. */
   gatewayDomain: z
     .string({ error: "a lowercase DNS name such as platform.example.internal" })

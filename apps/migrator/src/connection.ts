@@ -2,9 +2,12 @@
  * Connections to the migrated database, with errors that say what is wrong with the URL (never
  * printing its password). Step connections ask the server to check every second that the client is
  * still there, so a killed runner's transaction is rolled back at once instead of holding its locks
- * until its statement ends.
+ * until its statement ends. TLS comes from the URL's sslmode and sslrootcert and from
+ * DATABASE_TLS_SERVER_NAME, exactly as the apps have it (apps/kit/postgres-tls.ts).
  */
 import pg from "pg";
+import { ConfigError } from "../../kit/config";
+import { type PostgresConnectionConfig, describePostgresTlsFailure, postgresConnectionConfig } from "../../kit/postgres-tls";
 import { MigratorError } from "./errors";
 
 export const applicationName = "armature-migrator";
@@ -36,9 +39,22 @@ function parseUrl(databaseUrl: string): URL {
   return url;
 }
 
+/** The URL's TLS settings as node-postgres options, or a MigratorError saying which setting is wrong. */
+function tlsConfig(databaseUrl: string): PostgresConnectionConfig {
+  try {
+    return postgresConnectionConfig(databaseUrl);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const [problem] = error.problems;
+    throw new MigratorError("connection", `${problem?.variable ?? "DATABASE_URL"}: found ${problem?.found ?? "a bad value"}`, `use ${problem?.expected ?? "a valid value"}`);
+  }
+}
+
 function explain(error: unknown, databaseUrl: string): MigratorError {
   const { code, message } = error as { code?: string; message?: string };
   const where = redactUrl(databaseUrl);
+  const tls = describePostgresTlsFailure(error);
+  if (tls) return new MigratorError("connection", `cannot connect to ${where}: ${tls}`, "check DATABASE_URL's sslrootcert and DATABASE_TLS_SERVER_NAME", { cause: error });
   const reason =
     code === "ECONNREFUSED"
       ? "connection refused: no server listens there"
@@ -63,7 +79,7 @@ export interface ConnectOptions {
 export async function connect(databaseUrl: string, options: ConnectOptions): Promise<pg.Client> {
   parseUrl(databaseUrl);
   const client = new pg.Client({
-    connectionString: databaseUrl,
+    ...tlsConfig(databaseUrl),
     application_name: `${applicationName} ${options.role}`,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     ...(options.role === "steps" && { options: "-c client_connection_check_interval=1000" }),

@@ -1,10 +1,12 @@
 /**
  * LISTEN for the queue's wake-up notifications (sent with every enqueue and hand-back), so idle
  * agents start new runs within milliseconds instead of at their next poll. Reconnects with backoff;
- * while disconnected, polling still finds every run.
+ * while disconnected, polling still finds every run. TLS as the kit's pool has it (the URL's sslmode
+ * and sslrootcert, DATABASE_TLS_SERVER_NAME: apps/kit/postgres-tls.ts), checked when constructed.
  */
 import pg from "pg";
 import type { Logger } from "pino";
+import { type PostgresConnectionConfig, postgresConnectionConfig } from "../../kit/index";
 import { WAKE_CHANNEL } from "./run-queue";
 
 export class Wakeups {
@@ -12,13 +14,16 @@ export class Wakeups {
   private closed = false;
   private failures = 0;
   private retry: NodeJS.Timeout | undefined;
+  private readonly connection: PostgresConnectionConfig;
 
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly logger: Logger,
     private readonly onWake: (jobId: string) => void,
     private readonly connectTimeoutMs: number,
-  ) {}
+  ) {
+    this.connection = postgresConnectionConfig(url);
+  }
 
   start(): void {
     void this.connect();
@@ -26,7 +31,7 @@ export class Wakeups {
 
   private async connect(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.connectTimeoutMs, keepAlive: true });
+    const client = new pg.Client({ ...this.connection, connectionTimeoutMillis: this.connectTimeoutMs, keepAlive: true });
     this.client = client;
     client.on("notification", (message) => this.onWake(message.payload ?? ""));
     client.on("error", (error) => this.reconnect(client, error));
