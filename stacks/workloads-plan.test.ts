@@ -117,11 +117,13 @@ describe("Kubernetes objects in the dev plan", () => {
     const scaler = blue.one("kubernetes:keda.sh/v1alpha1:ScaledObject", "apps-worker-scaler");
     expect(inputs(scaler).spec).toMatchObject({ scaleTargetRef: { name: "worker" }, minReplicaCount: 2, maxReplicaCount: 10, triggers: [{ type: "postgresql", metadata: { connectionFromEnv: "DATABASE_URL", targetQueryValue: "4" } }] });
     expect(scaler.provider).toBe(worker.provider);
-    // The active colour's migrator applies migrations/worker before any agent of the release starts.
-    const pre = blue.one("kubernetes:batch/v1:Job", "apps-worker-pre");
-    expect(inputs(pre).metadata).toMatchObject({ name: "worker-pre-1-3-0", namespace: "workers" });
-    expect(inputs(pre).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.3.0", args: ["pre"] });
-    expect(worker.dependencies).toContain(pre.urn);
+    // Each colour's migrator applies its expand steps of migrations/worker before any agent starts.
+    for (const [colour, version] of [["blue", "1.3.0"], ["green", "1.4.0"]] as const) {
+      const pre = blue.one("kubernetes:batch/v1:Job", `apps-worker-pre-${colour}`);
+      expect(inputs(pre).metadata).toMatchObject({ name: `worker-pre-${colour}-${version.replaceAll(".", "-")}`, namespace: "workers" });
+      expect(inputs(pre).spec.template.spec.containers[0]).toMatchObject({ image: `europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:${version}`, args: ["pre"] });
+      expect(worker.dependencies).toContain(pre.urn);
+    }
     expect(blue.one("kubernetes:core/v1:Secret", "apps-worker-database").secretPaths.some((secretPath) => secretPath.startsWith("stringData"))).toBe(true);
   });
 
@@ -209,7 +211,7 @@ describe("the contract (post-deploy) migrations (armature:apps.contract)", () =>
 describe("switching the active colour (blue → green)", () => {
   const byUrn = (plan: CapturedPlan) => new Map(plan.document.resources.map((resource) => [resource.urn, resource]));
 
-  it("changes only the routes' weights and the active/preview Services' selectors (and the worker's pre-deploy Job)", () => {
+  it("changes only the routes' weights and the active/preview Services' selectors", () => {
     const before = byUrn(blue);
     const after = byUrn(green);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
@@ -217,8 +219,6 @@ describe("switching the active colour (blue → green)", () => {
     console.log(`colour switch: ${changed.length} of ${after.size} resources change: ${changed.map((resource) => `${resource.type.split(":").pop()} ${resource.name}`).join(", ")}`);
     expect(changed.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
       ...BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]),
-      // The worker follows the active colour's migrator release for its schema (1.3.0 -> 1.4.0 here).
-      "kubernetes:batch/v1:Job apps-worker-pre",
     ].sort());
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plan inputs
     const withoutWeights = (spec: any) => JSON.stringify(spec, (key, value: unknown) => (key === "weight" ? undefined : value));

@@ -95,6 +95,8 @@ describe.sequential("the contract migration on the real engine", () => {
     await lane.stack.set("apps.activeColour", "green");
     const steps = await up("switch");
     expect(steps.filter(isPostJob)).toEqual([]);
+    // Each colour keeps its own expand Job: a switch re-runs no migrator, the worker's included.
+    expect(steps.filter((step) => step.type === JOB).map((step) => `${step.op} ${step.name}`)).toEqual([]);
     for (const app of BLUE_GREEN_APPS) expect(await routeWeights(app)).toEqual({ [`${app}-blue`]: 0, [`${app}-green`]: 100 });
     expect(await jobsOfPhase("services", "post")).toEqual([]);
     expect(await jobsOfPhase("workers", "post")).toEqual([]);
@@ -138,6 +140,8 @@ describe.sequential("the contract migration on the real engine", () => {
     // The worker runs 1.2.0 on both colours, so its Deployment does not change here: its order after
     // the rollback is a dependency, checked in the plan (stacks/workloads-plan.test.ts).
     expect(stepOf(steps, JOB, "apps-worker-rollback-post").op).toBe("create");
+    // Going back never re-runs an older migrator's expand against the newer schema (it would exit 5).
+    expect(steps.filter((step) => step.type === JOB && step.name.includes("-pre"))).toEqual([]);
     // Un-retired: the field is dropped and server-side apply resets it to the default, for the HPA to scale from.
     const replicas = await Promise.all(BLUE_GREEN_APPS.map(async (app) => [app, (await deployment(`${app}-blue`)).spec.replicas as number] as const));
     for (const [app, count] of replicas) expect(count, `${app}-blue replicas`).toBeGreaterThan(0);

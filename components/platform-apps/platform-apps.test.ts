@@ -305,7 +305,7 @@ describe("PlatformApps: worker agents", () => {
     expect(partsOf("workers-db", "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").some((hpa) => hpa.inputs.metadata.namespace === "workers")).toBe(false);
     const scaler = k8sObject("workers-db", "kubernetes:keda.sh/v1alpha1:ScaledObject", "worker", "workers");
     expect(scaler.inputs.spec).toMatchObject({ minReplicaCount: 3, maxReplicaCount: 20, triggers: [{ metadata: { targetQueryValue: "8" } }] });
-    const pre = k8sObject("workers-db", "kubernetes:batch/v1:Job", "worker-pre-1-0-0", "workers");
+    const pre = k8sObject("workers-db", "kubernetes:batch/v1:Job", "worker-pre-blue-1-0-0", "workers");
     expect(pre.inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "MIGRATOR_DATABASE", value: "worker" });
     expect(k8sObject("workers-db", "kubernetes:core/v1:Secret", "worker-database", "workers").provider).toMatch(/::workers::/);
   });

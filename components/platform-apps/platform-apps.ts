@@ -280,11 +280,10 @@ export class PlatformApps extends pulumi.ComponentResource {
     const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);
     const workerAccount = serviceAccount("worker", WORKERS_NAMESPACE, workers, args.workers.workloadPool, workersNamespace);
     const migratorImage = image("migrator", args.activeColour);
-    const migration = (phase: MigrationPhase, dependsOn: pulumi.Resource[], migrator = migratorImage) =>
-      createMigrationJob(`${name}-worker-${phase}`, {
+    const migration = (phase: MigrationPhase, dependsOn: pulumi.Resource[], migrator = migratorImage, colour?: Colour) =>
+      createMigrationJob(`${name}-worker-${phase}${colour ? `-${colour}` : ""}`, {
         namespace: workersNamespace.metadata.name,
-        // Named by the migrator release only: a colour switch to the same release runs nothing new.
-        jobName: migrationJobName(`worker-${phase}`, migrator),
+        jobName: migrationJobName(`worker-${phase}${colour ? `-${colour}` : ""}`, migrator),
         phase,
         image: migrator,
         database: "worker",
@@ -292,7 +291,9 @@ export class PlatformApps extends pulumi.ComponentResource {
         labels,
         serviceAccountName: workerAccount,
       }, { ...workers, dependsOn });
-    const preMigration = migration("pre", [workerDatabase]);
+    // One expand Job per colour, as the blue/green apps have: switching either way finds its release's
+    // expand already done, and never re-runs an older migrator against a newer schema (it would refuse).
+    const preMigrations = (["blue", "green"] as const).map((colour) => migration("pre", [workerDatabase], image("migrator", colour), colour));
     // The worker has no second colour: the inactive release is the way back, so its schema stays until
     // the contract is applied; going back after it, the contracting (inactive) release undoes it first.
     const { releases } = args;
@@ -325,7 +326,7 @@ export class PlatformApps extends pulumi.ComponentResource {
           preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, preference: { matchExpressions: [{ key: "cloud.google.com/gke-spot", operator: "In", values: ["true"] }] } }],
         },
       },
-    }, { parent: this, provider: args.workers.provider, dependsOn: [preMigration, ...rollbackPost] });
+    }, { parent: this, provider: args.workers.provider, dependsOn: [...preMigrations, ...rollbackPost] });
     // Contract steps run once every agent runs the new release and the contract is applied.
     if (workerContract.post) migration("post", [this.worker]);
     this.workerScaling = createWorkerQueueScaling(`${name}-worker`, {

@@ -32,7 +32,11 @@ describe("migrator job", () => {
       { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "flags-db", key: "url" } } },
       { name: "MIGRATOR_DATABASE", value: "flags" },
       { name: "LOG_FORMAT", value: "json" },
+      { name: "DATABASE_TLS_SERVER_NAME", valueFrom: { configMapKeyRef: { name: "postgres-server-ca", key: "tls-server-name", optional: true } } },
     ]);
+    // The database URL's sslrootcert is read from the namespace's CA ConfigMap, mounted read-only.
+    expect(container.volumeMounts).toEqual([{ name: "postgres-ca", mountPath: "/etc/armature/postgres", readOnly: true }]);
+    expect(pod.volumes).toEqual([{ name: "postgres-ca", configMap: { name: "postgres-server-ca", items: [{ key: "server-ca.pem", path: "server-ca.pem" }], optional: true } }]);
     expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
     expect(container.resources.limits).toBeDefined();
   });

@@ -1,8 +1,12 @@
 /**
  * The Kubernetes Job that runs one migrator command in the cluster: the same container contract as
- * the blue/green pre- and post-deploy Jobs (README "Container contract"), with the workload
- * defaults of ARCHITECTURE.md §4 (non-root, read-only root, no privilege escalation, all
- * capabilities dropped, no service-account token, requests and limits, no automatic retry).
+ * the blue/green pre- and post-deploy Jobs (README "Container contract"), with the Pod Security
+ * Standards `restricted` defaults (non-root, read-only root, no privilege escalation, all
+ * capabilities dropped, RuntimeDefault seccomp), no service-account token, requests and limits and
+ * no automatic retry. Like those Jobs it mounts the Postgres server CA that the database URL's
+ * `sslrootcert` names, from the namespace's `postgres-server-ca` ConfigMap (components/postgres
+ * README), and reads the certificate name to expect from it. The ConfigMap is optional, so a
+ * namespace without one (a local database without TLS) still runs the Job.
  */
 import { randomBytes } from "node:crypto";
 import type { V1Job } from "@kubernetes/client-node";
@@ -30,6 +34,8 @@ export interface JobSpecInput {
 }
 
 export const containerName = "migrator";
+/** The platform's Postgres TLS contract: where the server CA is mounted, and its ConfigMap. */
+export const postgresCa = { configMap: "postgres-server-ca", key: "server-ca.pem", nameKey: "tls-server-name", directory: "/etc/armature/postgres" } as const;
 export const nonRootUid = 65532; // distroless "nonroot"
 
 export function jobName(database: string, command: string, suffix = randomBytes(3).toString("hex")): string {
@@ -71,7 +77,9 @@ export function migratorJob(input: JobSpecInput): V1Job {
                 { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: input.databaseUrlSecret.name, key: input.databaseUrlSecret.key } } },
                 { name: "MIGRATOR_DATABASE", value: input.database },
                 { name: "LOG_FORMAT", value: "json" },
+                { name: "DATABASE_TLS_SERVER_NAME", valueFrom: { configMapKeyRef: { name: postgresCa.configMap, key: postgresCa.nameKey, optional: true } } },
               ],
+              volumeMounts: [{ name: "postgres-ca", mountPath: postgresCa.directory, readOnly: true }],
               resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } },
               securityContext: {
                 allowPrivilegeEscalation: false,
@@ -81,6 +89,7 @@ export function migratorJob(input: JobSpecInput): V1Job {
               },
             },
           ],
+          volumes: [{ name: "postgres-ca", configMap: { name: postgresCa.configMap, items: [{ key: postgresCa.key, path: postgresCa.key }], optional: true } }],
         },
       },
     },
