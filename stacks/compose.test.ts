@@ -4,23 +4,18 @@
  * wired between components, and no generated secret anywhere in the plan text.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AnalyzedResource, PlanAnalyzer } from "../tools/plan/analyzer";
+import type { AnalyzedResource } from "../tools/plan/analyzer";
 import { generatedSecrets } from "../tools/plan/mock-outputs";
 import type { PlanDocument, PlannedResource } from "../tools/plan/plan-document";
-import { runPlan } from "../tools/plan/run-plan";
+import { planDevStack, withVaultConfigured } from "../tools/plan/testing";
 
 let document: PlanDocument;
 let analyzed: readonly AnalyzedResource[];
 
+// With Vault's second stage applied, so the plan holds Vault's API side too (vault-stage-plan.test.ts
+// plans the committed file, where it is pending).
 beforeAll(async () => {
-  const capture: PlanAnalyzer = {
-    name: "capture",
-    analyze: (context) => {
-      analyzed = context.resources;
-      return [];
-    },
-  };
-  ({ document } = await runPlan({ stack: "dev", analyzers: [capture] }));
+  ({ document, resources: analyzed } = await planDevStack(withVaultConfigured));
 }, 60_000);
 
 const ofType = (type: string) => document.resources.filter((resource) => resource.type === type);

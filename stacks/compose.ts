@@ -38,7 +38,9 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
   const infrastructure = composeInfrastructure(config, labels, gcpProvider, apis);
   const { network, services, workers, postgres, redis, kafka, vault } = infrastructure;
   const apps = composePlatformApps(config, infrastructure, labels, infrastructure.componentOptions);
-  const tenants = composeTenants(config, infrastructure, createVaultAccess(vault, config.vault.apiAddress), apps.gatewayAddress, infrastructure.componentOptions);
+  // Vault's API side waits until Vault is initialised and a token is at hand (components/vault/README.md).
+  const vaultAccess = config.vault.configuration === "applied" ? createVaultAccess(vault, config.vault.apiAddress) : undefined;
+  const tenants = composeTenants(config, infrastructure, vaultAccess, apps.gatewayAddress, infrastructure.componentOptions);
 
   return {
     environment: config.environment,
@@ -59,6 +61,9 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
     vaultAddress: vault.address,
     vaultCaCertificate: vault.caCertificate,
     vaultAuditEnableCommand: vault.auditEnableCommand,
+    vaultConfiguration: vaultAccess
+      ? "applied"
+      : "pending: initialise Vault, then set armature:vault.configuration to applied and run pulumi up with VAULT_TOKEN (components/vault/README.md)",
     activeColour: config.apps.activeColour,
     gateway: apps.gateway.metadata.name,
     gatewayAddress: apps.gatewayAddress,

@@ -9,7 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzedResource } from "../tools/plan/analyzer";
 import { renderText } from "../tools/plan/render-text";
-import { type CapturedPlan, planDevStack } from "../tools/plan/testing";
+import { type CapturedPlan, planDevStack, withVaultConfigured } from "../tools/plan/testing";
 
 const TENANT = "armature:tenants:Tenant";
 const DEV = parse(readFileSync(path.join(__dirname, "../Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
@@ -27,8 +27,8 @@ let dev: CapturedPlan;
 let withThird: CapturedPlan;
 
 beforeAll(async () => {
-  dev = await planDevStack();
-  withThird = await planDevStack((text) => text.replace(/^(\s*armature:apps:)/m, `${THIRD_TENANT}\n$1`));
+  dev = await planDevStack(withVaultConfigured);
+  withThird = await planDevStack((text) => withVaultConfigured(text).replace(/^(\s*armature:apps:)/m, `${THIRD_TENANT}\n$1`));
 }, 120_000);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider inputs of every shape

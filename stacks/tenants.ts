@@ -11,7 +11,7 @@ import { platformLabels } from "./labels";
 import { PLATFORM_NAMESPACE } from "../components/platform-apps/platform-apps";
 import type { VaultAccess } from "./vault-access";
 
-export function composeTenants(config: StackConfig, infrastructure: Infrastructure, vaultAccess: VaultAccess, gatewayAddress: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions): Tenant[] {
+export function composeTenants(config: StackConfig, infrastructure: Infrastructure, vaultAccess: VaultAccess | undefined, gatewayAddress: pulumi.Input<string>, opts: pulumi.ComponentResourceOptions): Tenant[] {
   const { services, postgres, kafka, vault } = infrastructure;
   return config.tenants.map((tenant) => {
     const labels = { ...platformLabels(config, tenant.id), ...(tenant.team ? { team: tenant.team } : {}) };
@@ -28,7 +28,7 @@ export function composeTenants(config: StackConfig, infrastructure: Infrastructu
       workloadPool: services.workloadPool,
       postgres,
       kafka,
-      vault: vaultAccess,
+      ...(vaultAccess ? { vault: vaultAccess } : {}),
       network: {
         platformNamespace: PLATFORM_NAMESPACE,
         vaultNamespace: vault.namespace,

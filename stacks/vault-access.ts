@@ -2,9 +2,10 @@
  * How Pulumi configures Vault itself: a Vault provider, the file audit device (on the audit volume
  * the chart mounts; Vault enables audit devices only through its API, so it is declared here rather
  * than in the chart values), and Vault's Kubernetes auth method for the services cluster (tenants'
- * login roles hang off it). The provider reads its token from VAULT_TOKEN
- * (a token of an admin policy, made once after `vault operator init`; never kept in the stack) and
- * the CA from VAULT_CACERT (`pulumi stack output vaultCaCertificate`). See components/tenant/README.md.
+ * login roles hang off it). Created only in a stack's second stage (armature:vault.configuration
+ * applied). The provider reads its token from VAULT_TOKEN (the deployer token made once after
+ * `vault operator init`; never kept in the stack) and the CA from VAULT_CACERT
+ * (`pulumi stack output vaultCaCertificate`). See components/vault/README.md, "Two stages".
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as vault from "@pulumi/vault";

@@ -49,7 +49,11 @@ export interface TenantArgs {
   readonly workloadPool: string;
   readonly postgres: PostgresInstance;
   readonly kafka: KafkaCluster;
-  readonly vault: TenantVaultArgs;
+  /**
+   * Vault's API side (the stack's Vault configuration stage). Absent while that stage is pending:
+   * the tenant then gets no mount, policy or role yet (components/vault/README.md, "Two stages").
+   */
+  readonly vault?: TenantVaultArgs;
   readonly network: Omit<TenantNetworkArgs, "appPort"> & { readonly appPort?: number };
   /** Default true: the KMS key is `protect`ed (destroying it makes the tenant's encrypted data unreadable). */
   readonly deletionProtection?: boolean;
@@ -170,25 +174,7 @@ export class Tenant extends pulumi.ComponentResource {
     args.kafka.grantTopicPrefix(name, { prefix: this.topicPrefix, principal: email }, { parent: this });
 
     // Vault: a KV v2 mount of its own, a policy for it alone, and a login role for the tenant's service account.
-    const vaultChild = { parent: this, provider: args.vault.provider };
-    const mount = new vault.Mount(`${name}-secrets`, {
-      path: this.vaultPath,
-      type: "kv",
-      options: { version: "2" },
-      description: `Secrets of tenant ${id}`,
-    }, vaultChild);
-    const policy = new vault.Policy(`${name}-secrets`, { name: this.vaultPolicyName, policy: vaultPolicy(this.vaultPath) }, { ...vaultChild, dependsOn: [mount] });
-    new vault.kubernetes.AuthBackendRole(`${name}-secrets`, {
-      backend: args.vault.kubernetesAuthPath,
-      roleName: `tenant-${id}`,
-      boundServiceAccountNames: [this.kubernetesServiceAccountName],
-      boundServiceAccountNamespaces: [this.namespaceName],
-      // Pods log in with a projected token for Vault, not the (unmounted) API token.
-      audience: "vault",
-      tokenPolicies: [policy.name],
-      tokenTtl: 3600,
-      tokenMaxTtl: 14_400,
-    }, vaultChild);
+    if (args.vault) this.configureVault(name, id, args.vault);
 
     new k8s.core.v1.ConfigMap(`${name}-profile`, {
       metadata: inNamespace("tenant-profile"),
@@ -206,6 +192,28 @@ export class Tenant extends pulumi.ComponentResource {
     }, k8sChild);
 
     this.registerOutputs({ namespace: this.namespaceName, gcpServiceAccount: email, topicPrefix: this.topicPrefix, vaultPath: this.vaultPath });
+  }
+
+  private configureVault(name: string, id: string, access: TenantVaultArgs): void {
+    const vaultChild = { parent: this, provider: access.provider };
+    const mount = new vault.Mount(`${name}-secrets`, {
+      path: this.vaultPath,
+      type: "kv",
+      options: { version: "2" },
+      description: `Secrets of tenant ${id}`,
+    }, vaultChild);
+    const policy = new vault.Policy(`${name}-secrets`, { name: this.vaultPolicyName, policy: vaultPolicy(this.vaultPath) }, { ...vaultChild, dependsOn: [mount] });
+    new vault.kubernetes.AuthBackendRole(`${name}-secrets`, {
+      backend: access.kubernetesAuthPath,
+      roleName: `tenant-${id}`,
+      boundServiceAccountNames: [this.kubernetesServiceAccountName],
+      boundServiceAccountNamespaces: [this.namespaceName],
+      // Pods log in with a projected token for Vault, not the (unmounted) API token.
+      audience: "vault",
+      tokenPolicies: [policy.name],
+      tokenTtl: 3600,
+      tokenMaxTtl: 14_400,
+    }, vaultChild);
   }
 
   /** Labels of an object that belongs to one of this tenant's branches (and so to all its ancestors). */

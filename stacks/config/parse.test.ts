@@ -300,6 +300,12 @@ describe("stack config: bad values are rejected naming the key path, the value a
     expect(problems).toHaveLength(3);
   });
 
+  it("reads armature:vault.configuration, which may be left out (applied: an upgrade never drops Vault's configuration)", () => {
+    expect(parseWith((v) => (v["vault"].configuration = "pending")).vault.configuration).toBe("pending");
+    expect(parseWith((v) => delete v["vault"].configuration).vault.configuration).toBe("applied");
+    expect(() => parseWith((v) => (v["vault"].configuration = "later"))).toThrow(/armature:vault\.configuration: found "later", expected one of "pending", "applied"/);
+  });
+
   it("reads armature:apps.contract, which may be left out (pending)", () => {
     expect(parseWith((v) => (v["apps"].contract = "applied")).apps.contract).toBe("applied");
     expect(parseWith((v) => delete v["apps"].contract).apps.contract).toBeUndefined();

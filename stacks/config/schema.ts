@@ -140,11 +140,20 @@ const kafka = z.strictObject({
   topics: z.array(kafkaTopic).default([]),
 });
 
+/** Stages of Vault's API-side configuration (components/vault/README.md, "Two stages"). */
+export const VAULT_CONFIGURATION_STAGES = ["pending", "applied"] as const;
+
 const vault = z.strictObject({
   replicas: int(3, 7),
   chartVersion: z
     .string({ error: "a Helm chart version such as 0.31.0" })
     .regex(/^\d+\.\d+\.\d+$/, { error: "a Helm chart version such as 0.31.0" }),
+  /**
+   * The second stage, Vault's API side (audit device, Kubernetes auth, tenants' mounts, policies and
+   * roles): "pending" until Vault is initialised and a token is at hand, then "applied". Default
+   * "applied", so a stack that already configured Vault never drops that configuration on upgrade.
+   */
+  configuration: z.enum(VAULT_CONFIGURATION_STAGES, { error: `one of ${VAULT_CONFIGURATION_STAGES.map((stage) => `"${stage}"`).join(", ")}` }).default("applied"),
   /** Where Pulumi reaches Vault's API to configure tenants' mounts, policies and roles. Default: the in-cluster address. */
   apiAddress: z
     .string({ error: "an https URL such as https://vault.internal.example.com:8200" })

@@ -41,7 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
-    if (lane && !destroyed) await workspace.pulumi.run(["destroy", "--yes", "--stack", stack.name], { allowFailure: true });
+    if (lane && !destroyed) await workspace.pulumi.run(["destroy", "--yes", "--stack", stack.name], { allowFailure: true, env: VAULT_TOKEN_ENV });
     await lane?.stack.remove();
   } finally {
     await lane?.close();
@@ -65,6 +65,9 @@ async function preview(extra: readonly string[] = []): Promise<readonly PreviewS
 }
 
 const typeOf = (step: PreviewStep) => step.newState?.type ?? step.oldState?.type ?? "";
+
+/** Any token satisfies the vault stand-in (it reaches no Vault); the real provider would check it. */
+const VAULT_TOKEN_ENV = { VAULT_TOKEN: "hvs.e2e-lane-token" };
 
 describe.sequential("the dev stack on the real engine", () => {
   it("runs the real Pulumi CLI with the real Kubernetes provider", async () => {
@@ -260,8 +263,39 @@ describe.sequential("the dev stack on the real engine", () => {
     }
   });
 
+  it("came up as a brand-new stack with no Vault token: Vault's API side is a pending second stage", async () => {
+    expect(workspace.pulumi.options.env["VAULT_TOKEN"], "the lane sets no Vault token").toBeUndefined();
+    const types = new Set(resourcesOf(await exportState()).map((resource) => resource.type));
+    expect([...types].filter((type) => type.startsWith("vault:") || type === "pulumi:providers:vault")).toEqual([]);
+    expect(types.has("armature:vault:Vault")).toBe(true);
+    const { document: stage } = await workspace.pulumi.json<string>(["stack", "output", "vaultConfiguration", "--json", "--stack", stack.name]);
+    expect(stage).toMatch(/^pending: initialise Vault/);
+    say(`vault: the stack came up with no token; stage output "${stage}"`);
+  });
+
+  it("Vault's second stage: without a token `pulumi up` stops at the provider and changes nothing; with VAULT_TOKEN it configures Vault", async () => {
+    await stack.set("vault.configuration", "applied");
+    const before = resourcesOf(await exportState()).map((resource) => resource.urn).sort();
+    const refused = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name], { allowFailure: true, env: { VAULT_TOKEN: "" } });
+    expect(refused.code).not.toBe(0);
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/no vault token found/);
+    expect(resourcesOf(await exportState()).map((resource) => resource.urn).sort(), "nothing created or lost").toEqual(before);
+
+    const applied = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name], { env: VAULT_TOKEN_ENV });
+    say(`pulumi up (vault stage applied, VAULT_TOKEN from the environment):\n${updateSummary(applied.stdout)}`);
+    const vaultTypes = resourcesOf(await exportState()).filter((resource) => resource.type.startsWith("vault:")).map((resource) => resource.type);
+    const tenants = resourcesOf(await exportState()).filter((resource) => resource.type === "armature:tenants:Tenant").length;
+    expect(vaultTypes.filter((type) => type === "vault:index/mount:Mount")).toHaveLength(tenants);
+    expect(vaultTypes).toContain("vault:index/audit:Audit");
+    const { document: stage } = await workspace.pulumi.json<string>(["stack", "output", "vaultConfiguration", "--json", "--stack", stack.name]);
+    expect(stage).toBe("applied");
+    // The provider's token came from the environment: the state holds none.
+    const provider = resourcesOf(await exportState()).find((resource) => resource.type === "pulumi:providers:vault");
+    expect(Object.keys(provider?.inputs ?? {}).filter((key) => /token/i.test(key) && key !== "skipChildToken")).toEqual([]);
+  });
+
   it("destroys everything: no Armature object is left in either cluster", async () => {
-    const result = await workspace.pulumi.run(["destroy", "--yes", "--skip-preview", "--stack", stack.name]);
+    const result = await workspace.pulumi.run(["destroy", "--yes", "--skip-preview", "--stack", stack.name], { env: VAULT_TOKEN_ENV });
     destroyed = true;
     say(`pulumi destroy:\n${updateSummary(result.stdout)}`);
     expect(resourcesOf(await exportState())).toEqual([]);

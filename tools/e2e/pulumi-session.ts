@@ -15,10 +15,11 @@ export interface PulumiSessionOptions {
 export class PulumiSession {
   constructor(readonly options: PulumiSessionOptions) {}
 
-  run(args: readonly string[], options: { allowFailure?: boolean; cwd?: string } = {}): Promise<CommandResult> {
+  /** `env` adds to the session's environment for this command only (e.g. VAULT_TOKEN). */
+  run(args: readonly string[], options: { allowFailure?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
     return runCommand(this.options.pulumi, [...args, "--non-interactive", "--color", "never"], {
       cwd: options.cwd ?? this.options.projectDir,
-      env: this.options.env,
+      env: { ...this.options.env, ...options.env },
       logFile: this.options.logFile,
       ...(options.allowFailure ? { allowFailure: true } : {}),
     });

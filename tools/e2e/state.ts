@@ -9,6 +9,8 @@ export interface StateResource {
   readonly id?: string;
   /** "<provider urn>::<provider id>" for custom resources. */
   readonly provider?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- inputs of every resource type
+  readonly inputs?: Record<string, any>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- outputs of every resource type
   readonly outputs?: Record<string, any>;
 }

@@ -21,6 +21,11 @@ export interface CapturedPlan {
   descendants(parent: AnalyzedResource): AnalyzedResource[];
 }
 
+/** Pulumi.dev.yaml's text with Vault's second stage applied (the committed file leaves it pending). */
+export function withVaultConfigured(text: string): string {
+  return text.replace(/^(\s*configuration:) pending$/m, "$1 applied");
+}
+
 /** Plans the dev stack; `edit` rewrites Pulumi.dev.yaml's text first (the edit must change something). */
 export async function planDevStack(edit?: (text: string) => string): Promise<CapturedPlan> {
   let configFile: string | undefined;

@@ -31,6 +31,8 @@ export type PackageFunction = (args: Properties, config: Properties) => Properti
 export interface PackageBehaviour {
   /** The package name: "gcp", "random", ... */
   readonly name: string;
+  /** Why Configure must fail with this configuration, as the real provider would; undefined when it is fine. */
+  configureProblem?(config: Properties): string | undefined;
   /** Provider-level defaults applied in Check (e.g. autonaming). Default: the inputs unchanged. */
   check?(call: Omit<ResourceCall, "old">): Properties;
   /** The computed outputs of a create or update (never called in a preview). */

@@ -40,6 +40,8 @@ export class StandInProvider {
   }
 
   configure(args: Properties): void {
+    const problem = this.behaviour.configureProblem?.(args);
+    if (problem) throw new Error(problem);
     this.config = args;
   }
 

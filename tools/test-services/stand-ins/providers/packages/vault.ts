@@ -1,10 +1,16 @@
 /**
  * The vault stand-in: accepts every Vault resource (no Vault is reached) and answers with the ids and
  * computed outputs the Vault provider reports: mount accessors, and `path` defaulting to the type for
- * auth backends and audit devices.
+ * auth backends and audit devices. Like the real provider, it refuses to configure without a token:
+ * the `token` setting, VAULT_TOKEN, ~/.vault-token, or an `authLogin*` method ("no vault token
+ * found"; the provider looks the token up when it is configured, since v3.16). It cannot tell a
+ * valid token from any other string.
  * https://registry.terraform.io/providers/hashicorp/vault/latest/docs
  */
 import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import path from "node:path";
 import type { Computed, PackageBehaviour, ResourceCall } from "../package-behaviour";
 import { type Properties, text } from "../wire";
 
@@ -32,8 +38,20 @@ const COMPUTE: Record<string, (inputs: Properties, name: string) => Computed> = 
   }),
 };
 
+/** Where the real provider finds a token when its config has none. */
+function tokenFromEnvironment(): string | undefined {
+  const fromEnv = process.env["VAULT_TOKEN"]?.trim();
+  if (fromEnv) return fromEnv;
+  const file = path.join(homedir(), ".vault-token");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() || undefined : undefined;
+}
+
 export const vaultBehaviour: PackageBehaviour = {
   name: "vault",
+  configureProblem(config) {
+    const loginMethod = Object.keys(config).some((key) => key.startsWith("authLogin"));
+    return text(config, "token") || loginMethod || tokenFromEnvironment() ? undefined : "no vault token found";
+  },
   compute(call: ResourceCall): Computed {
     const computed = COMPUTE[call.type]?.(call.inputs, call.name) ?? { outputs: {} };
     // An update keeps what Vault assigned at creation (accessors).
