@@ -10,6 +10,7 @@ import { kubernetesCases } from "./kubernetes/kubernetes.cases";
 import { podSecurityCases } from "./kubernetes/pod-security.cases";
 import { rbacCases } from "./rbac/rbac.cases";
 import { storageCases } from "./storage/storage.cases";
+import { artifactRegistryCases } from "./artifactregistry/artifact-registry.cases";
 import { labelCases } from "./labels/labels.cases";
 import { redisCases } from "./redis/redis.cases";
 import { secretCases } from "./secrets/secrets.cases";
@@ -28,6 +29,7 @@ export const allCases: readonly PolicyCases[] = [
   ...podSecurityCases,
   ...rbacCases,
   ...storageCases,
+  ...artifactRegistryCases,
   ...computeCases,
   ...tenantCases,
   ...labelCases,

@@ -1,6 +1,6 @@
 /**
- * The compliant fixtures pass the whole pack: a component built like them (ARCHITECTURE.md
- * section 4 defaults) produces no violation at all, so the policies and the defaults agree.
+ * The compliant fixtures pass the whole pack: a component built like them (the secure defaults of
+ * docs/architecture.md) produces no violation at all, so the policies and the defaults agree.
  */
 import { describe, expect, it } from "vitest";
 import { ENFORCEMENT } from "./enforcement";

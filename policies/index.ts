@@ -12,7 +12,7 @@ new PolicyPack("armature-guardrails", {
   policies: [...policies],
   enforcementLevel: PACK_ENFORCEMENT,
   displayName: "Armature guardrails",
-  description: "The secure defaults of Armature's ARCHITECTURE.md section 4, for any Pulumi program on GCP and GKE.",
+  description: "Armature's secure defaults (docs/architecture.md), for any Pulumi program on GCP and GKE.",
   provider: "gcp",
   tags: ["gcp", "gke", "kubernetes", "security"],
 });

@@ -22,7 +22,7 @@ export interface PolicyMetadata {
   readonly severity: Severity;
   /** What to change to satisfy the policy. */
   readonly remediationSteps: string;
-  /** Where the rule comes from: a CIS Benchmark item, a Polaris check, ARCHITECTURE.md. */
+  /** Where the rule comes from: a CIS Benchmark item, a Polaris check, a vendor documentation page, or an Armature convention (sources.ts). */
   readonly framework: PolicyComplianceFramework;
   readonly tags: readonly string[];
   readonly configSchema?: PolicyConfigSchema;

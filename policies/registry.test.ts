@@ -41,12 +41,26 @@ describe("the policy registry", () => {
     expect(SEVERITIES).toContain(policy.severity);
     expect(policy.description.length).toBeGreaterThan(20);
     expect(policy.remediationSteps.length).toBeGreaterThan(20);
-    expect(policy.framework.name).toMatch(/CIS|Polaris|ARCHITECTURE|Pod Security Standards|Kyverno|Kubernetes documentation/);
+    expect(policy.framework.name).toMatch(/^(CIS .*|Fairwinds Polaris|Kubernetes Pod Security Standards|Kyverno policy library|Kubernetes documentation|Google Cloud documentation|Apache Kafka documentation|Pulumi documentation|Armature architecture \(docs\/architecture\.md\))$/);
     expect(policy.framework.reference).not.toBe("");
     expect(policy.framework.specification).not.toBe("");
     expect(policy.tags.length).toBeGreaterThan(0);
     // The pack-level default applies; per-stack levels come from the enforcement profiles.
     expect(policy.enforcementLevel).toBeUndefined();
+  });
+});
+
+describe("policy sources", () => {
+  // A source is a public primary document or a section of this repository's own architecture page.
+  it.each(policies.map((policy) => [policy.name, policy.framework.reference] as const))("%s cites a source that exists: %s", (_name, reference) => {
+    if (reference.startsWith("docs/architecture.md#")) {
+      const page = readFileSync(path.join(__dirname, "..", "docs", "architecture.md"), "utf8");
+      expect(page).toContain(`<a id="${reference.slice("docs/architecture.md#".length)}"></a>`);
+    } else if (/^https?:/.test(reference)) {
+      expect(reference).toMatch(/^https:\/\/(cloud\.google\.com|kubernetes\.io|kafka\.apache\.org|www\.pulumi\.com)\//);
+    } else {
+      expect(reference).not.toMatch(/ARCHITECTURE|\.md\b/);
+    }
   });
 });
 

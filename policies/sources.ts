@@ -1,7 +1,8 @@
 /**
  * The references each policy cites, so a reviewer can look the rule up at its source. Every item
  * number and title was checked against a public listing of the version named here (see "Sources"
- * in README.md); an item no listing confirms is cited through ARCHITECTURE.md instead.
+ * in README.md). A default that no benchmark item states cites the vendor's documentation of the
+ * feature; a convention that is Armature's own cites docs/architecture.md, where it is explained.
  */
 import type { PolicyComplianceFramework } from "@pulumi/policy";
 
@@ -20,9 +21,24 @@ export function polaris(check: string, title: string): PolicyComplianceFramework
   return { name: "Fairwinds Polaris", version: "9", reference: check, specification: title };
 }
 
-/** ARCHITECTURE.md section 4, with the module or guide that default was taken from. */
-export function architecture(component: string, title: string): PolicyComplianceFramework {
-  return { name: "Armature ARCHITECTURE.md section 4", version: "1", reference: component, specification: title };
+/** A page of the Google Cloud documentation (https://cloud.google.com/), by its path there. */
+export function googleCloudDocs(path: string, title: string): PolicyComplianceFramework {
+  return { name: "Google Cloud documentation", version: "current", reference: `https://cloud.google.com/${path}`, specification: title };
+}
+
+/** A section of the Apache Kafka documentation (https://kafka.apache.org/documentation/), by its anchor. */
+export function kafkaDocs(anchor: string, title: string): PolicyComplianceFramework {
+  return { name: "Apache Kafka documentation", version: "current", reference: `https://kafka.apache.org/documentation/#${anchor}`, specification: title };
+}
+
+/** A page of the Pulumi documentation or registry (https://www.pulumi.com/), by its path there. */
+export function pulumiDocs(path: string, title: string): PolicyComplianceFramework {
+  return { name: "Pulumi documentation", version: "current", reference: `https://www.pulumi.com/${path}`, specification: title };
+}
+
+/** A convention that is Armature's own, explained in the repository's docs/architecture.md at `anchor`. */
+export function armatureConvention(anchor: string, title: string): PolicyComplianceFramework {
+  return { name: "Armature architecture (docs/architecture.md)", version: "1", reference: `docs/architecture.md#${anchor}`, specification: title };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import type { HelmChartSource } from "../components/shared/helm-chart";
 import type { ChartSourceConfig } from "./config/schema";
-import { fromProjectRoot } from "./project-root";
+import { fromProjectRoot } from "./config/project-root";
 
 export function chartSourceOf(config: ChartSourceConfig | undefined): HelmChartSource | undefined {
   if (config?.path !== undefined) return { path: fromProjectRoot(config.path) };

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnalyzedResource } from "../tools/plan/analyzer";
-import { generatedSecrets } from "../tools/plan/mock-outputs";
+import { generatedSecrets } from "../components/shared/mock-outputs";
 import type { PlanDocument, PlannedResource } from "../tools/plan/plan-document";
 import { planDevStack, withVaultConfigured } from "../tools/plan/testing";
 
@@ -52,7 +52,7 @@ describe("the dev plan", () => {
       const children = document.resources.filter((resource) => resource.parent === component.urn);
       expect(children.length, `${type} ${name} has no children`).toBeGreaterThan(0);
     }
-    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["acme-database", "db-discovery", "db-flags", "db-worker", "globex-database"]);
+    expect(ofType("armature:postgres:PostgresDatabase").map((database) => database.name).sort()).toEqual(["acme-database", "db-discovery", "db-flags", "db-health", "db-worker", "globex-database"]);
     // The separate worker cluster is a GkeCluster inside the WorkerCluster.
     const workerCluster = one("armature:gke:GkeCluster", "workers");
     expect(workerCluster.parent).toBe(one("armature:gke:WorkerCluster", "workers").urn);

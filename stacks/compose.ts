@@ -5,9 +5,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "./config/parse";
+import { composeImageRegistry } from "./image-registry";
 import { composeInfrastructure } from "./infrastructure";
 import { platformLabels } from "./labels";
-import { composePlatformApps } from "./platform-workloads";
+import { composePlatformApps } from "./platform-apps";
 import { enablePlatformApis } from "./project-services";
 import { composeTenants } from "./tenants";
 import { createVaultAccess } from "./vault-access";
@@ -37,6 +38,7 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
 
   const infrastructure = composeInfrastructure(config, labels, gcpProvider, apis);
   const { network, services, workers, postgres, redis, kafka, vault } = infrastructure;
+  const imageRegistry = composeImageRegistry(config, infrastructure, labels);
   const apps = composePlatformApps(config, infrastructure, labels, infrastructure.componentOptions);
   // Vault's API side waits until Vault is initialised and a token is at hand (components/vault/README.md).
   const vaultAccess = config.vault.configuration === "applied" ? createVaultAccess(vault, config.vault.apiAddress) : undefined;
@@ -64,6 +66,7 @@ export function composePlatform(config: StackConfig): Record<string, pulumi.Inpu
     vaultConfiguration: vaultAccess
       ? "applied"
       : "pending: initialise Vault, then set armature:vault.configuration to applied and run pulumi up with VAULT_TOKEN (components/vault/README.md)",
+    imageRegistry: imageRegistry ? imageRegistry.repository.id : `not managed here: ${config.apps.registry} is not an Artifact Registry path`,
     activeColour: config.apps.activeColour,
     gateway: apps.gateway.metadata.name,
     gatewayAddress: apps.gatewayAddress,

@@ -40,8 +40,8 @@ export interface Infrastructure {
   readonly vault: Vault;
 }
 
-/** Platform apps that keep state in Postgres (ARCHITECTURE.md section 5). */
-export const APPS_WITH_DATABASES = ["discovery", "flags", "worker"] as const;
+/** Platform apps that keep state in Postgres (docs/architecture.md#apps). */
+export const APPS_WITH_DATABASES = ["discovery", "flags", "health", "worker"] as const;
 
 export function composeInfrastructure(
   config: StackConfig,

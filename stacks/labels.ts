@@ -3,8 +3,7 @@
  * policies and alerts can attribute any resource. Shared platform resources use tenant "platform".
  */
 import type { StackConfig } from "./config/parse";
-
-export const PLATFORM_TENANT = "platform";
+import { PLATFORM_TENANT } from "./config/platform-tenant";
 
 export type Labels = Readonly<Record<string, string>>;
 

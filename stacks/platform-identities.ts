@@ -7,18 +7,18 @@
 import * as gcp from "@pulumi/gcp";
 import type * as pulumi from "@pulumi/pulumi";
 import { serviceAccountId } from "../components/shared/naming";
-import { APP_NAMES, type AppName } from "./config/schema";
+import { PLATFORM_APPS, type PlatformApp } from "../components/platform-apps/app-names";
 
-export type PlatformIdentities = Readonly<Record<AppName, gcp.serviceaccount.Account>>;
+export type PlatformIdentities = Readonly<Record<PlatformApp, gcp.serviceaccount.Account>>;
 
 export function createPlatformIdentities(namePrefix: string, opts: pulumi.CustomResourceOptions): PlatformIdentities {
   return Object.fromEntries(
-    APP_NAMES.map((app) => [
+    PLATFORM_APPS.map((app) => [
       app,
       new gcp.serviceaccount.Account(`app-${app}`, {
         accountId: serviceAccountId(namePrefix, app),
         displayName: `Armature platform app ${app}`,
       }, opts),
     ]),
-  ) as Record<AppName, gcp.serviceaccount.Account>;
+  ) as Record<PlatformApp, gcp.serviceaccount.Account>;
 }

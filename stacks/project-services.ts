@@ -13,6 +13,8 @@ export const PLATFORM_APIS = [
   "cloudkms.googleapis.com",
   "secretmanager.googleapis.com",
   "artifactregistry.googleapis.com",
+  // Vulnerability scanning of pushed images (the image repository's scanning is INHERITED from it).
+  "containerscanning.googleapis.com",
   "binaryauthorization.googleapis.com",
   "iam.googleapis.com",
   "monitoring.googleapis.com",

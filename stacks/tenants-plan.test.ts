@@ -166,7 +166,13 @@ describe("a third tenant", () => {
   it("is one config entry: it adds exactly one tenant's objects and changes nothing else", () => {
     const before = new Map(dev.document.resources.map((resource) => [resource.urn, resource]));
     const added = withThird.document.resources.filter((resource) => !before.has(resource.urn));
-    const changed = withThird.document.resources.filter((resource) => before.has(resource.urn) && JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)!.inputs));
+    const changedAll = withThird.document.resources.filter((resource) => before.has(resource.urn) && JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)!.inputs));
+    // The platform apps' authorisation rules list every tenant (apps/kit/README.md, Authorisation): they gain initech, nothing else.
+    const isRules = (resource: { type: string; name: string }) => resource.type === "kubernetes:core/v1:ConfigMap" && /-authorisation$/.test(resource.name);
+    const tenantsIn = (resource: { inputs: unknown }) => (JSON.parse((resource.inputs as { data: Record<string, string> }).data["rules.json"]!) as { tenants: { id: string }[] }).tenants.map((tenant) => tenant.id);
+    for (const rules of changedAll.filter(isRules)) expect(tenantsIn(rules)).toEqual([...tenantsIn(before.get(rules.urn)!), "initech"]);
+    expect(changedAll.filter(isRules).map((resource) => resource.name).sort()).toEqual(["apps-authorisation", "apps-workers-authorisation"]);
+    const changed = changedAll.filter((resource) => !isRules(resource));
     const removed = dev.document.resources.filter((resource) => !withThird.document.resources.some((other) => other.urn === resource.urn));
 
     const initech = withThird.one(TENANT, "initech");

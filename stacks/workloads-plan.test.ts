@@ -136,7 +136,7 @@ describe("Kubernetes objects in the dev plan", () => {
       "serviceAccount:armature-dev-4821.svc.id.goog[platform/migrator]",
       "serviceAccount:armature-dev-4821.svc.id.goog[workers/worker]",
     ]);
-    // Issue 4's identities are reused, not redeclared: still one GCP service account per app.
+    // The platform identities (stacks/platform-identities.ts) are reused, not redeclared: still one GCP service account per app.
     expect(blue.ofType("gcp:serviceaccount/account:Account").filter((account) => account.name.startsWith("app-"))).toHaveLength(5);
   });
 });
@@ -159,7 +159,14 @@ describe("blue/green migrations", () => {
     expect(secret.secretPaths.some((secretPath) => secretPath.startsWith("stringData"))).toBe(true);
   });
 
-  it.each(["discovery", "flags"])("%s: the new colour's pre-deploy Job completes before that colour starts or gets any traffic", (app) => {
+  it("health keeps the registrations it learns from discovery's events in its own database (REGISTRATIONS_DATABASE_URL)", () => {
+    const health = blue.descendants(blue.one("armature:workloads:ServiceDeployment", "apps-health-blue")).find((part) => part.type === "kubernetes:apps/v1:Deployment")!;
+    const env = inputs(health).spec.template.spec.containers[0].env as Array<{ name: string }>;
+    expect(env).toContainEqual({ name: "REGISTRATIONS_DATABASE_URL", valueFrom: { secretKeyRef: { name: "health-database", key: "DATABASE_URL" } } });
+    expect(env).toContainEqual({ name: "KAFKA_BROKERS", value: expect.any(String) });
+  });
+
+  it.each(["discovery", "flags", "health"])("%s: the new colour's pre-deploy Job completes before that colour starts or gets any traffic", (app) => {
     const preGreen = job(blue, app, "pre-green").urn;
     const greenDeployment = blue.descendants(blue.one("armature:workloads:ServiceDeployment", `apps-${app}-green`)).find((part) => part.type === "kubernetes:apps/v1:Deployment")!;
     const route = blue.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`);
@@ -179,12 +186,12 @@ describe("the contract (post-deploy) migrations (armature:apps.contract)", () =>
   });
 
   it("applied: the inactive colour is retired, then each database's contract runs with the active release's migrator", () => {
-    expect(jobNames(contracted).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-post-green-1-4-0", "flags-post-green-1-4-0", "worker-post-1-4-0"]);
+    expect(jobNames(contracted).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-post-green-1-4-0", "flags-post-green-1-4-0", "health-post-green-1-4-0", "worker-post-1-4-0"]);
     for (const app of BLUE_GREEN_APPS) {
       expect(inputs(deployment(contracted, `${app}-blue`)).spec.replicas, `${app}-blue retired`).toBe(0);
       expect(inputs(deployment(contracted, `${app}-green`)).spec.replicas, `${app}-green autoscaled`).toBeUndefined();
     }
-    for (const app of ["discovery", "flags"]) {
+    for (const app of ["discovery", "flags", "health"]) {
       const post = contracted.one("kubernetes:batch/v1:Job", `apps-${app}-post`);
       expect(inputs(post).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.4.0", args: ["post"] });
       const route = contracted.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`);
@@ -194,8 +201,8 @@ describe("the contract (post-deploy) migrations (armature:apps.contract)", () =>
   });
 
   it("undone: going back to blue, green's migrator undoes its contract before blue's release starts or gets traffic", () => {
-    expect(jobNames(undone).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-rollback-post-green-1-4-0", "flags-rollback-post-green-1-4-0", "worker-rollback-post-1-4-0"]);
-    for (const app of ["discovery", "flags"]) {
+    expect(jobNames(undone).filter((name) => !name.includes("-pre-"))).toEqual(["discovery-rollback-post-green-1-4-0", "flags-rollback-post-green-1-4-0", "health-rollback-post-green-1-4-0", "worker-rollback-post-1-4-0"]);
+    for (const app of ["discovery", "flags", "health"]) {
       const rollback = undone.one("kubernetes:batch/v1:Job", `apps-${app}-rollback-post`);
       expect(inputs(rollback).spec.template.spec.containers[0]).toMatchObject({ image: "europe-west1-docker.pkg.dev/armature-dev-4821/platform/migrator:1.4.0", args: ["rollback-post"] });
       for (const dependent of [undone.one("kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", `apps-${app}`), undone.one("kubernetes:core/v1:Service", app), deployment(undone, `${app}-blue`)]) {

@@ -7,7 +7,7 @@
 // The code cache (<name>.bundle.js.cache) is made by the image build, with the image's own node:
 //   ARMATURE_WRITE_CODE_CACHE=1 node <name>.js
 // Usage: node tools/bundle-app.mjs <app> <outfile> [entry]      (outfile: <dir>/<name>.js)
-import { readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -51,6 +51,9 @@ await build({
   minifySyntax: true,
 });
 keepOwnMappings(`${bundle}.map`);
+// Cedar's engine (apps/kit/authorisation) loads its WebAssembly from beside the module that requires
+// it; in the bundle that is the bundle's own folder.
+copyFileSync(path.join(root, "node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm"), path.join(path.dirname(bundle), "cedar_wasm_bg.wasm"));
 
 /**
  * Drops the mappings into node_modules: stack frames in the repository's code map to the TypeScript

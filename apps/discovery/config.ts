@@ -6,5 +6,7 @@ export const discoveryConfigSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL"),
   /** Cached lookups are refetched after this long even when no change was pushed. */
   DISCOVERY_CACHE_TTL_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Comma-separated host:port list. Set: the relay publishes the registry's journal to discovery.registration.v1 (apps/kit/events). */
+  KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port...]").optional(),
 });
 export type DiscoveryConfig = z.infer<typeof discoveryConfigSchema>;

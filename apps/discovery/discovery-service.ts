@@ -1,7 +1,7 @@
 /** Wires the discovery service on the kit: Postgres registry, read cache, Redis change push, REST API. */
-import { type KitConfig, type ServiceKit, log } from "../kit/index";
+import { type KitConfig, type ServiceKit, type ServiceOptions, log, runRelay } from "../kit/index";
 import { CHANGES_CHANNEL, changeMessage, followChanges } from "./change-feed";
-import type { DiscoveryConfig } from "./config";
+import { type DiscoveryConfig, discoveryConfigSchema } from "./config";
 import { RegistryCache } from "./registry-cache";
 import { RegistryStore } from "./registry-store";
 import { registerRegistryRoutes } from "./routes";
@@ -10,6 +10,8 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
   const { config } = kit;
   const pool = kit.postgres(config.DATABASE_URL);
   const store = new RegistryStore(pool);
+  // Every change is journalled in its transaction; with Kafka configured, the relay publishes the journal.
+  if (config.KAFKA_BROKERS) runRelay(kit, { pool, brokers: config.KAFKA_BROKERS.split(","), database: "discovery" });
   const cache = new RegistryCache(store, kit.guard({ name: "postgres", timeoutMs: 2000, failureThreshold: 5, halfOpenAfterMs: 3000 }), config.DISCOVERY_CACHE_TTL_MS);
   const redis = kit.redis(config.REDIS_URL);
   const subscriber = kit.redis(config.REDIS_URL, { name: "subscriber", checked: false });
@@ -33,3 +35,11 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
       ),
   });
 }
+
+/** The discovery service as its image runs it (main.ts), and as tools/openapi documents it. */
+export const discoveryService: ServiceOptions<typeof discoveryConfigSchema> = {
+  name: "discovery",
+  description: "Where services live: endpoints, version, settings, health, and developer overrides. Changes are pushed through Redis.",
+  config: discoveryConfigSchema,
+  setup: setupDiscovery,
+};

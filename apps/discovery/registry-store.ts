@@ -4,8 +4,9 @@
  */
 import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import { type Actor, auditColumns } from "../kit/index";
+import { type Actor, auditColumns, currentContext, discoveryRegistrationTopic, idempotencyKey, journalEvent, runIdempotent } from "../kit/index";
 import type { DB as DiscoveryDatabase } from "../../migrations/discovery/schema.generated";
+import { registryEvent } from "./registry-events";
 import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
 
 export interface NewOverride {
@@ -43,30 +44,35 @@ export class RegistryStore {
     return rows.map((row) => toDocument(row, byService.get(row.name) ?? []));
   }
 
-  /** Creates or replaces a registration; returns the new document and whether it was created. */
+  /**
+   * Creates or replaces a registration; returns the new document and whether it was created.
+   * Idempotent: a retry (the same invocation id, actor, tenant and body) answers as the first call did, changing nothing.
+   */
   async put(name: string, body: PutServiceBody, by: Actor): Promise<{ document: ServiceDocument; created: boolean }> {
-    return this.db.transaction().execute(async (tx) => {
-      const before = await readService(tx, name, { lock: true });
-      const values = {
-        endpoints: JSON.stringify(body.endpoints),
-        version: body.version,
-        settings: JSON.stringify(body.settings ?? {}),
-        settings_schema: body.settingsSchema ? JSON.stringify(body.settingsSchema) : null,
-        updated_by: by.actor,
-      };
-      if (before) {
-        await tx
-          .updateTable("services")
-          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
-          .where("name", "=", name)
-          .execute();
-      } else {
-        await tx.insertInto("services").values({ name, ...values }).execute();
-      }
-      const after = (await readService(tx, name))!;
-      await audit(tx, by, "service", name, before ? "update" : "create", before, after);
-      return { document: after, created: !before };
-    });
+    return this.db.transaction().execute(async (tx) => (await runIdempotent(tx, idempotencyKey(currentContext()), "discovery.put-service", { name, body }, () => this.putIn(tx, name, body, by))).outcome);
+  }
+
+  private async putIn(tx: Tx, name: string, body: PutServiceBody, by: Actor): Promise<{ document: ServiceDocument; created: boolean }> {
+    const before = await readService(tx, name, { lock: true });
+    const values = {
+      endpoints: JSON.stringify(body.endpoints),
+      version: body.version,
+      settings: JSON.stringify(body.settings ?? {}),
+      settings_schema: body.settingsSchema ? JSON.stringify(body.settingsSchema) : null,
+      updated_by: by.actor,
+    };
+    if (before) {
+      await tx
+        .updateTable("services")
+        .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
+        .where("name", "=", name)
+        .execute();
+    } else {
+      await tx.insertInto("services").values({ name, ...values }).execute();
+    }
+    const after = (await readService(tx, name))!;
+    await audit(tx, by, "service", name, before ? "update" : "create", before, after);
+    return { document: after, created: !before };
   }
 
   async remove(name: string, by: Actor): Promise<ServiceDocument | undefined> {
@@ -198,9 +204,12 @@ async function bumpRevision(tx: Tx, name: string): Promise<void> {
     .execute();
 }
 
+/** The audit entry and the change's event (journalled for the relay), in the change's transaction. */
 async function audit(tx: Tx, by: Actor, entity: "service" | "override", key: string, action: "create" | "update" | "delete" | "health", before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
     .values({ ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
+  const change = registryEvent(entity, action, before, action === "health" ? { name: key, ...(after as object) } : after);
+  await journalEvent(tx, discoveryRegistrationTopic, change.key, change.event, by);
 }

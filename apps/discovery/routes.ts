@@ -1,7 +1,8 @@
 /** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type App, problemSchema, requireActor, sendProblem } from "../kit/index";
+import { ACTOR_REQUIRED, type App, problemSchema, requireActor, sendProblem } from "../kit/index";
+import * as access from "./access";
 import type { RegistryCache } from "./registry-cache";
 import type { RegistryStore } from "./registry-store";
 import {
@@ -42,7 +43,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
 
   app.get(
     "/v1/services/:name",
-    { schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
+    { config: { authorisation: access.readRegistration }, schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
     (request, reply) => {
       // Served from memory as bytes serialized once per change (checked against the response schema
       // then), without a promise when cached: this is the route every SDK refresh and health probe hits.
@@ -57,7 +58,18 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
 
   app.put(
     "/v1/services/:name",
-    { schema: { tags, summary: "Register a service or replace its registration.", params: nameParams, body: putServiceBodySchema, response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors } } },
+    {
+      config: { authorisation: access.changeRegistration },
+      schema: {
+        tags,
+        summary: "Register a service or replace its registration.",
+        description: "When `settingsSchema` is given it must be a JSON Schema (2020-12) and `settings` must satisfy it: the service checks both (400 invalid_settings), as one JSON Schema cannot state another's rules.",
+        security: ACTOR_REQUIRED,
+        params: nameParams,
+        body: putServiceBodySchema,
+        response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       const by = requireActor(reply);
       if (!by) return reply;
@@ -77,7 +89,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     },
   );
 
-  app.delete("/v1/services/:name", { schema: { tags, summary: "Deregister a service.", params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+  app.delete("/v1/services/:name", { config: { authorisation: access.changeRegistration }, schema: { tags, summary: "Deregister a service.", security: ACTOR_REQUIRED, params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
     const by = requireActor(reply);
     if (!by) return reply;
     const removed = await store.remove(request.params.name, by);
@@ -89,7 +101,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
 
   app.put(
     "/v1/services/:name/health",
-    { schema: { tags, summary: "Record a service's observed health (the health service does this).", params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
+    { config: { authorisation: access.reportHealth }, schema: { tags, summary: "Record a service's observed health (the health service does this).", security: ACTOR_REQUIRED, params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
     async (request, reply) => {
       const by = requireActor(reply);
       if (!by) return reply;
@@ -105,6 +117,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   app.get(
     "/v1/services/:name/audit",
     {
+      config: { authorisation: access.readRegistration },
       schema: {
         tags,
         summary: "Who changed this service and its overrides, when, and from what to what (newest first).",
@@ -119,9 +132,12 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   app.post(
     "/v1/services/:name/overrides",
     {
+      config: { authorisation: access.createOverride },
       schema: {
         tags: ["overrides"],
         summary: "Route this service to another target (e.g. a developer's laptop) for one environment or one routing key, until it expires.",
+        description: "Give exactly one of `environment` and `routingKey` (the body schema's oneOf).",
+        security: ACTOR_REQUIRED,
         params: nameParams,
         body: createOverrideBodySchema,
         response: { 201: overrideSchema, ...errors },
@@ -140,7 +156,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
 
   app.delete(
     "/v1/services/:name/overrides/:id",
-    { schema: { tags: ["overrides"], summary: "Remove an override before it expires.", params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
+    { config: { authorisation: access.deleteOverride }, schema: { tags: ["overrides"], summary: "Remove an override before it expires.", security: ACTOR_REQUIRED, params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
     async (request, reply) => {
       const by = requireActor(reply);
       if (!by) return reply;

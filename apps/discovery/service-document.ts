@@ -3,9 +3,15 @@ import { z } from "zod";
 
 export const serviceNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "a lowercase DNS label: a-z, 0-9 and -, starting with a letter, at most 63 characters");
 
-const httpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).max(2048);
+// The scheme rule in the OpenAPI document too (format: uri alone allows any scheme); URL() lower-cases the scheme first.
+const httpUrl = z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).max(2048).meta({ pattern: "^[Hh][Tt][Tt][Pp][Ss]?://" });
 const label = z.string().regex(/^[A-Za-z0-9._:@/-]{1,128}$/, "1-128 characters: letters, digits and . _ : @ / -");
-const jsonObject = z.record(z.string().max(256), z.json());
+/**
+ * Any JSON value: a parsed body holds nothing else. (z.json() says the same, but it is recursive, and
+ * its JSON Schema became a `$ref` the OpenAPI document could not resolve.)
+ */
+const jsonValue = z.unknown().describe("Any JSON value.");
+const jsonObject = z.record(z.string().max(256), jsonValue);
 
 export const putServiceBodySchema = z.strictObject({
   endpoints: z.array(httpUrl).min(1).max(32).describe("Where the service listens; the SDK spreads calls over them."),
@@ -24,7 +30,9 @@ export const createOverrideBodySchema = z
     routingKey: label.optional().describe("Applies only to requests whose invocation context carries this routing key."),
     ttlSeconds: z.number().int().min(1).max(86_400).describe("The override expires after this many seconds (at most a day)."),
   })
-  .refine((body) => (body.environment === undefined) !== (body.routingKey === undefined), { message: "give exactly one of environment or routingKey" });
+  .refine((body) => (body.environment === undefined) !== (body.routingKey === undefined), { message: "give exactly one of environment or routingKey" })
+  // The same rule in the OpenAPI document (a refinement has no JSON Schema of its own).
+  .meta({ oneOf: [{ required: ["environment"] }, { required: ["routingKey"] }] });
 
 export const overrideSchema = z.object({
   id: z.string(),

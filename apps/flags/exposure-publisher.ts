@@ -5,8 +5,7 @@
  * batches and retry), and flag evaluation never waits for Kafka.
  */
 import type { Producer } from "kafkajs";
-import { createKafka } from "../kit/dependencies";
-import { type KitConfig, type ServiceKit, rethrow } from "../kit/index";
+import { type KitConfig, type ServiceKit, createKafka, rethrow } from "../kit/index";
 import { type Exposure, exposureSubject } from "./model/exposure";
 
 export type ExposurePublisher = (exposures: readonly Exposure[]) => Promise<void>;

@@ -6,8 +6,9 @@
  */
 import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import { type Actor, HttpProblem, auditColumns } from "../kit/index";
+import { type Actor, HttpProblem, auditColumns, flagsDefinitionTopic, journalEvent } from "../kit/index";
 import type { FlagChange } from "./change-feed";
+import { flagEvent } from "./flag-events";
 import type { DB as FlagsDatabase, Flags, Segments } from "../../migrations/flags/schema.generated";
 import type { FlagDefinition, FlagDocument, FlagSet, SegmentDefinition, SegmentDocument } from "./model/definition";
 import { type DefinitionProblem, constraintProblems, flagDefinitionProblems } from "./model/definition-problems";
@@ -266,11 +267,13 @@ async function replaceReferences(tx: Transaction<FlagsDatabase>, key: string, de
   }
 }
 
+/** The audit entry and the change's event (journalled for the relay), in the change's transaction. */
 async function audit(tx: Transaction<FlagsDatabase>, version: number, by: Actor, entity: Entity, key: string, action: Action, before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
     .values({ version, ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
+  await journalEvent(tx, flagsDefinitionTopic, key, flagEvent(entity, action, key, version, after), by);
 }
 
 /** Rows hold only definitions this store validated before writing them (and check constraints guard the rest). */

@@ -1,7 +1,7 @@
 /** Wires the flags service on the kit: Postgres store, Redis change push, REST API, evaluate endpoint, exposures to Kafka. */
-import { type KitConfig, type ServiceKit, log } from "../kit/index";
+import { type KitConfig, type ServiceKit, type ServiceOptions, log, runRelay } from "../kit/index";
 import { FLAG_CHANGES_CHANNEL } from "./change-feed";
-import type { FlagsConfig } from "./config";
+import { type FlagsConfig, flagsConfigSchema } from "./config";
 import { kafkaExposurePublisher } from "./exposure-publisher";
 import { FlagStore } from "./flag-store";
 import { registerClientRoutes } from "./routes/client-routes";
@@ -16,7 +16,10 @@ import { FlagSetSync } from "./sdk/flag-set-sync";
 
 export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Promise<void> {
   const { config } = kit;
-  const store = new FlagStore(kit.postgres(config.DATABASE_URL));
+  const pool = kit.postgres(config.DATABASE_URL);
+  const store = new FlagStore(pool);
+  // Every change is journalled in its transaction; with Kafka configured, the relay publishes the journal.
+  if (config.KAFKA_BROKERS) runRelay(kit, { pool, brokers: config.KAFKA_BROKERS.split(","), database: "flags" });
   const redis = kit.redis(config.REDIS_URL);
   const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
   const publish: PublishChange = (change) =>
@@ -62,3 +65,11 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
   registerClientRoutes(kit.app, { store, evaluations: evaluationsFor, version: () => replica.version, flagKeys: () => replica.keys(), stale: () => sync.stale, publishExposures });
   await sync.start().catch((error: unknown) => kit.logger.warn({ err: error }, "the flag set could not be loaded yet; the evaluate endpoint answers 503 until it is"));
 }
+
+/** The flags service as its image runs it (main.ts), and as tools/openapi documents it. */
+export const flagsService: ServiceOptions<typeof flagsConfigSchema> = {
+  name: "flags",
+  description: "Feature flags per environment: targeting, segments, sticky rollouts, red/black variants, lifecycle. SDKs evaluate in-process; changes are pushed through Redis.",
+  config: flagsConfigSchema,
+  setup: setupFlags,
+};

@@ -8,6 +8,11 @@ export const healthConfigSchema = z.object({
   KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port...]").optional(),
   /** Discovery's base URL: every service registered there is probed. Needs REDIS_URL for its pushes. */
   DISCOVERY_URL: z.url().optional(),
+  /**
+   * Health's own database (migrations/health). Set with KAFKA_BROKERS: health learns registrations from
+   * discovery's events (discovery.registration.v1) into it, and probes those instead of listing discovery over HTTP.
+   */
+  REGISTRATIONS_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(),
   /** How often everything is probed; pages and metrics show the latest round. */
   HEALTH_PROBE_INTERVAL_MS: z.coerce.number().int().min(500).max(300_000).default(10_000),
   /** Path probed on each registered endpoint. */

@@ -15,7 +15,7 @@ export const HEALTH_ACTOR = { id: "health", type: "service" } as const;
  * One status per service from its endpoints' readiness checks: fail when every endpoint fails, warn
  * when some do (it still serves, with less capacity) or when one is slow, else pass.
  */
-export function serviceStatuses(document: HealthDocument, services: readonly ServiceDocument[]): Map<string, HealthStatus> {
+export function serviceStatuses(document: HealthDocument, services: ReadonlyArray<Pick<ServiceDocument, "name">>): Map<string, HealthStatus> {
   const statuses = new Map<string, HealthStatus>();
   for (const service of services) {
     const results = document.checks?.[`${service.name}:readiness`] ?? [];

@@ -7,11 +7,11 @@
  */
 import { Gauge } from "prom-client";
 import { z } from "zod";
-import { kafkaCheck, postgresCheck, redisCheck } from "../kit/health/dependency-checks";
-import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, healthDocumentSchema, httpStatusFor, runChecks } from "../kit/index";
-import type { ServiceDocument } from "../discovery/sdk/index";
-import type { HealthConfig } from "./config";
+import { kafkaCheck, postgresCheck, redisCheck } from "../kit/index";
+import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, type ServiceOptions, healthDocumentSchema, httpStatusFor, runChecks } from "../kit/index";
+import { type HealthConfig, healthConfigSchema } from "./config";
 import { createHealthReporter, serviceStatuses } from "./health-reports";
+import { type Registration, learnRegistrations } from "./registration-events";
 import { serviceLister } from "./service-listing";
 import { endpointChecks } from "./service-checks";
 import { renderStatusPage } from "./status-page";
@@ -27,7 +27,8 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   if (config.REDIS_URL) platformChecks.push(redisCheck(kit.redis(config.REDIS_URL, { checked: false }), timeoutMs));
   if (config.KAFKA_BROKERS) platformChecks.push(kafkaCheck(kit.kafka(config.KAFKA_BROKERS.split(","), { checked: false }), timeoutMs));
   const discoveryUrl = config.DISCOVERY_URL && config.REDIS_URL ? config.DISCOVERY_URL : undefined;
-  const listServices = discoveryUrl ? serviceLister(kit, discoveryUrl, timeoutMs) : undefined;
+  const fromEvents = config.REGISTRATIONS_DATABASE_URL && config.KAFKA_BROKERS ? { pool: kit.postgres(config.REGISTRATIONS_DATABASE_URL, { name: "registrations", max: 4 }), brokers: config.KAFKA_BROKERS.split(",") } : undefined;
+  const listServices = fromEvents ? learnRegistrations(kit, fromEvents.pool, fromEvents.brokers) : discoveryUrl ? serviceLister(kit, discoveryUrl, timeoutMs) : undefined;
   const reportHealth = discoveryUrl ? createHealthReporter(kit, discoveryUrl, timeoutMs) : undefined;
 
   const registry = kit.metrics.registry;
@@ -42,7 +43,7 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   async function probe(): Promise<HealthDocument> {
     const checks = [...platformChecks];
     const listing: HealthCheck = { key: "discovery:services", componentType: "component", timeoutMs, run: () => Promise.resolve({ observedValue: services.length, observedUnit: "services" }) };
-    let services: ServiceDocument[] = [];
+    let services: Registration[] = [];
     if (listServices) {
       try {
         services = await listServices();
@@ -99,3 +100,11 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
     return reply.type("text/html; charset=utf-8").send(renderStatusPage(document, probedAt));
   });
 }
+
+/** The health service as its image runs it (main.ts), and as tools/openapi documents it. */
+export const healthService: ServiceOptions<typeof healthConfigSchema> = {
+  name: "health",
+  description: "Probes the platform's dependencies and registered services.",
+  config: healthConfigSchema,
+  setup: setupHealth,
+};

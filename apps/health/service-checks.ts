@@ -2,7 +2,7 @@
 import type { HealthCheck } from "../kit/index";
 import type { ServiceDocument } from "../discovery/sdk/index";
 
-export function endpointChecks(services: readonly ServiceDocument[], probePath: string, timeoutMs: number): HealthCheck[] {
+export function endpointChecks(services: ReadonlyArray<Pick<ServiceDocument, "name" | "endpoints">>, probePath: string, timeoutMs: number): HealthCheck[] {
   return services.flatMap((service) =>
     service.endpoints.map(
       (endpoint): HealthCheck => ({

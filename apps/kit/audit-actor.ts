@@ -18,17 +18,18 @@ export function requireActor(reply: FastifyReply): Actor | undefined {
   const scope = currentScope();
   const context = scope?.context;
   if (!context?.actor) {
-    sendProblem(reply, {
-      status: 401,
-      code: "actor_required",
-      detail: scope?.callerAuthentication
-        ? "changes are audited: call with `Authorization: Bearer <token>`, a service-account token for this platform's audience (in a pod: the file CALLER_TOKEN_FILE names; for a person: `kubectl -n platform create token <account> --audience armature-platform`)"
-        : "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}",
-    });
+    sendProblem(reply, { status: 401, code: "actor_required", detail: actorRequiredDetail(scope?.callerAuthentication === true) });
     return undefined;
   }
   const actor = context.actor.onBehalfOf ? `${context.actor.id} for ${context.actor.onBehalfOf}` : context.actor.id;
   return { actor, invocationId: context.invocationId, traceId: context.traceId };
+}
+
+/** How to name an actor: with a token where callers are authenticated, else in the context header. */
+export function actorRequiredDetail(callerAuthentication: boolean): string {
+  return callerAuthentication
+    ? "changes are audited: call with `Authorization: Bearer <token>`, a service-account token for this platform's audience (in a pod: the file CALLER_TOKEN_FILE names; for a person: `kubectl -n platform create token <account> --audience armature-platform`)"
+    : "changes are audited: send an invocation context (x-armature-context) with an actor, e.g. {\"actor\":{\"id\":\"alice\",\"type\":\"user\"}}";
 }
 
 /**

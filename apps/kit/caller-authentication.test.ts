@@ -98,4 +98,22 @@ describe("two services: the caller presents its token file", () => {
     const answer = (await caller.app.inject({ method: "GET", url: "/downstream", headers: actorHeader("alice") })).json<{ downstream: { actor?: unknown } }>();
     expect(answer.downstream.actor).toEqual({ id: "platform/health", type: "service", onBehalfOf: "alice" });
   });
+
+  it("kit.http() keeps the token to platform addresses: a target outside CALLER_TOKEN_HOSTS gets none", async () => {
+    const callee = await createService({ name: "callee", config: fixtureConfig, setup: setupFixture, env: { CALLER_TOKEN_ISSUERS: issuer.url, PORT: "0", HOST: "127.0.0.1" }, logDestination: discardLogs() });
+    services.push(callee);
+    const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), "caller-token-")), "token");
+    writeFileSync(tokenFile, `${await issuer.token({ subject: "system:serviceaccount:platform:health" })}\n`);
+    // 127.0.0.1 stands for a developer's laptop here: the caller's platform addresses are only the in-cluster ones.
+    const caller = await createService({
+      name: "caller",
+      config: fixtureConfig,
+      setup: setupFixture,
+      env: { DOWNSTREAM_URL: await callee.listen(), CALLER_TOKEN_FILE: tokenFile, CALLER_TOKEN_HOSTS: ".platform.svc.cluster.local" },
+      logDestination: discardLogs(),
+    });
+    services.push(caller);
+    const answer = (await caller.app.inject({ method: "GET", url: "/downstream", headers: actorHeader("alice") })).json<{ downstream: { actor?: unknown } }>();
+    expect(answer.downstream.actor).toBeUndefined(); // no token arrived, so the callee knows no actor
+  });
 });

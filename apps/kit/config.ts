@@ -49,6 +49,22 @@ export const kitConfigSchema = z.object({
   CALLER_TOKEN_AUDIENCE: z.string().min(1).max(256).default(DEFAULT_CALLER_AUDIENCE),
   /** A token file (a projected service-account token) that kit.http() clients send as `Authorization: Bearer`. */
   CALLER_TOKEN_FILE: z.string().startsWith("/", "an absolute path").optional(),
+  /** Hosts (exact) and domains (starting with ".") that kit.http() sends CALLER_TOKEN_FILE's token to; nowhere else. */
+  CALLER_TOKEN_HOSTS: z
+    .string()
+    .regex(/^[a-z0-9.:-]+(,[a-z0-9.:-]+)*$/, 'hosts or ".domain" suffixes, comma-separated, e.g. .platform.svc.cluster.local,.platform.example.internal')
+    .optional(),
+  /** The authorisation rules document, inline (JSON; authorisation/rules.ts). Unset with AUTHORISATION_RULES_FILE: the shipped rules alone. */
+  AUTHORISATION_RULES: z.string().max(512 * 1024).optional(),
+  /** The authorisation rules document as a file (a mounted ConfigMap), re-read every AUTHORISATION_RELOAD_MS. */
+  AUTHORISATION_RULES_FILE: z.string().startsWith("/", "an absolute path").optional(),
+  AUTHORISATION_RELOAD_MS: z.coerce.number().int().min(10).max(600_000).default(30_000),
+  /** Discovery's base URL. Set: the app registers itself there once ready and deregisters when it drains (self-registration.ts). */
+  SELF_REGISTRATION_DISCOVERY_URL: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
+  /** The address callers reach this app at (in the cluster, its Service). Unset: the address it listens on. */
+  SELF_REGISTRATION_ENDPOINT: z.url({ protocol: /^https?$/, error: "an http:// or https:// URL" }).optional(),
+  /** "deregister": one process per endpoint (local). "keep": a Service address every replica shares, which outlives one pod. */
+  SELF_REGISTRATION_ON_DRAIN: z.enum(["deregister", "keep"]).default("deregister"),
 });
 export type KitConfig = z.infer<typeof kitConfigSchema>;
 

@@ -6,6 +6,7 @@
 import { SpanKind, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { DEFAULT_CALLER_TOKEN_HOSTS, isPlatformAddress } from "./caller-token-hosts";
 import { CONTEXT_HEADER, encodeContextHeader } from "./invocation-context";
 import { currentScope } from "./invocation-scope";
 import { type Fallback, type GuardOptions, createGuard } from "./resilience";
@@ -42,6 +43,8 @@ export type HttpClientOptions = Omit<GuardOptions, "timeoutMs"> & {
   readonly timeoutMs?: number;
   /** The caller's token, sent as `Authorization: Bearer` (kit.http() passes CALLER_TOKEN_FILE's). */
   readonly callerToken?: () => string | undefined;
+  /** Where the token may go (caller-token-hosts.ts); default DEFAULT_CALLER_TOKEN_HOSTS. Anywhere else, e.g. an override's target, gets none. */
+  readonly callerTokenHosts?: readonly string[];
 };
 
 /** The headers that carry the current invocation downstream (also for clients not built on fetch). */
@@ -62,7 +65,7 @@ export function createHttpClient(options: HttpClientOptions, observe?: { logger?
       const call = (signal: AbortSignal) =>
         tracer.startActiveSpan(`${method} ${options.name}`, { kind: SpanKind.CLIENT, attributes: { "http.request.method": method, "url.full": String(url) } }, (span) =>
           endingSpan(span, async () => {
-            const token = options.callerToken?.();
+            const token = isPlatformAddress(url, options.callerTokenHosts ?? DEFAULT_CALLER_TOKEN_HOSTS) ? options.callerToken?.() : undefined;
             const headers: Record<string, string> = { accept: "application/json", ...propagationHeaders(), ...(token ? { authorization: `Bearer ${token}` } : {}), ...request.headers };
             if (request.json !== undefined) headers["content-type"] = "application/json";
             const response = await fetch(url, { method, headers, body: request.json === undefined ? undefined : JSON.stringify(request.json), signal });

@@ -10,15 +10,20 @@ import { z } from "zod";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.string().optional(),
-  invocationId: z.string().optional(),
-  issues: z.array(z.object({ in: z.string(), path: z.string(), message: z.string() })).optional(),
-});
+/** The problem document's name among the OpenAPI document's component schemas. */
+export const PROBLEM_COMPONENT = "Problem";
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().describe("What was wrong and how to fix it."),
+    code: z.string().optional().describe("A stable machine-readable reason, e.g. invalid_body, actor_required."),
+    invocationId: z.string().optional().describe("Quote it when reporting a problem: the service's logs and traces carry it."),
+    issues: z.array(z.object({ in: z.string(), path: z.string(), message: z.string() })).optional().describe("Each invalid part of the request: where (body, querystring, params, headers) and which path."),
+  })
+  .meta({ id: PROBLEM_COMPONENT, description: "An RFC 9457 problem document (application/problem+json)." });
 export type Problem = z.infer<typeof problemSchema>;
 
 export type ProblemIssue = NonNullable<Problem["issues"]>[number];
@@ -78,4 +83,31 @@ export function installErrorHandlers(app: FastifyInstance): void {
       detail: `no route ${request.method} ${request.url.split("?")[0]}; the API is described at /openapi.json`,
     }),
   );
+}
+
+/** The router refused the path before any route ran: too long a parameter, or bad percent-encoding. */
+export function routerProblem(error: FastifyError): Omit<Problem, "type" | "title"> {
+  const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+  const message = tooLong ? "a path parameter is longer than the router takes (200 characters)" : "the path is not valid percent-encoding";
+  return { status: 400, code: "invalid_params", detail: `the request path is invalid: ${message}`, issues: [{ in: "params", path: "(root)", message }] };
+}
+
+/**
+ * A method no route of a known path answers to gets 405 with `Allow` (RFC 9110 §15.5.6), before its
+ * body is read: a QUERY or a POST to a read-only path is answered the same with any content type.
+ * Added after the hook that opens the invocation, so the problem names it.
+ */
+export function answerUnknownMethods(app: FastifyInstance): void {
+  const methods = new Set<string>();
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) methods.add(method.toUpperCase());
+  });
+  app.addHook("onRequest", (request, reply, done) => {
+    if (!request.is404) return done();
+    const path = request.url.split("?")[0]!;
+    const allowed = [...methods].filter((method) => app.findRoute({ method, url: path }) !== null).sort();
+    if (allowed.length === 0) return done();
+    reply.header("allow", allowed.join(", "));
+    sendProblem(reply, { status: 405, code: "method_not_allowed", detail: `${request.method} is not allowed on ${path}; it answers to ${allowed.join(", ")} (see /openapi.json)` });
+  });
 }

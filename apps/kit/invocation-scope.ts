@@ -6,6 +6,7 @@
 import { type Context, type Tracer, context as otelContext, createContextKey } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import type { Logger } from "pino";
+import type { AuthorisationDecision } from "./authorisation/authoriser";
 import type { InvocationContext } from "./invocation-context";
 
 export interface InvocationScope {
@@ -16,6 +17,12 @@ export interface InvocationScope {
   readonly tracer: Tracer;
   /** True where the actor comes only from a verified caller token (CALLER_TOKEN_ISSUERS). */
   readonly callerAuthentication?: boolean;
+  /**
+   * The authorisation step's decision for this invocation (authorisation/authorisation-step.ts). Kept
+   * here rather than in `context`, which is forwarded to other hops and stored with job runs: a
+   * decision holds only for the hop that made it.
+   */
+  readonly authorisation?: AuthorisationDecision;
 }
 
 const SCOPE = createContextKey("armature.invocation-scope");

@@ -7,26 +7,32 @@ import swagger from "@fastify/swagger";
 import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, TraceFlags, context as otelContext, propagation, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
 import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
-import { type ZodTypeProvider, jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { type ZodTypeProvider, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { OpenAPIV3_1 } from "openapi-types";
 import type { Redis } from "ioredis";
 import type { Admin } from "kafkajs";
 import type pg from "pg";
 import type { DestinationStream, Logger } from "pino";
 import { z } from "zod";
+import { type AuthorisationSource, authorisationSource } from "./authorisation/authorisation-source";
+import { installAuthorisationStep } from "./authorisation/authorisation-step";
 import { CallerAuthenticationError, createCallerVerifier, withVerifiedActor } from "./caller-authentication";
 import { callerTokenFromFile } from "./caller-token-file";
 import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
 import { createKafka, createPostgresPool, createRedis } from "./dependencies";
 import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
-import type { HealthCheck } from "./health/health-check";
+import { type HealthCheck, runChecks } from "./health/health-check";
 import { type HealthState, registerHealthRoutes } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
-import { installErrorHandlers, sendProblem } from "./http-errors";
+import { answerUnknownMethods, installErrorHandlers, routerProblem, sendProblem } from "./http-errors";
 import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
 import { type InvocationScope, withScope } from "./invocation-scope";
 import { createLogger, invocationLevel, setProcessLogger } from "./logger";
+import { refuseNulCharacters } from "./nul-characters";
 import { type ServiceMetrics, createMetrics } from "./metrics";
+import { OPENAPI_SECURITY, completeOpenApiDocument, serversFor } from "./openapi-document";
 import { type Guard, type GuardOptions, createGuard } from "./resilience";
+import { createSelfRegistration } from "./self-registration";
 import { createTracing, endingSpan } from "./tracing";
 
 declare module "fastify" {
@@ -89,6 +95,11 @@ export interface ServiceOptions<S extends z.ZodObject> {
   readonly env?: NodeJS.ProcessEnv;
   /** Registers routes, creates clients; runs before the server listens. */
   setup(kit: ServiceKit<KitConfig & z.infer<S>>): Promise<void> | void;
+  /**
+   * Benchmarks only (apps/discovery/bench): no authorisation step, to measure what the step costs.
+   * Code can set it, the environment cannot; the service warns at start.
+   */
+  readonly benchmarkWithoutAuthorisation?: true;
   /** Tests: where log lines go, and an exporter that receives every span. */
   readonly logDestination?: DestinationStream;
   readonly spanExporter?: SpanExporter;
@@ -99,6 +110,8 @@ export interface Service<C = KitConfig> {
   readonly app: App;
   readonly config: C;
   readonly logger: Logger;
+  /** The authorisation rules in force (AUTHORISATION_RULES or AUTHORISATION_RULES_FILE; `reload()` re-reads the file now). */
+  readonly authorisation: AuthorisationSource;
   /** Listens on HOST:PORT (PORT 0 picks a free port) and returns the base URL. */
   listen(): Promise<string>;
   /** Readiness fails at once, in-flight requests finish, pools close. Idempotent. */
@@ -129,6 +142,9 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     : undefined;
   const callerToken = config.CALLER_TOKEN_FILE ? callerTokenFromFile(config.CALLER_TOKEN_FILE, logger) : undefined;
   if (!verifyCaller) logger.info("caller authentication is off (CALLER_TOKEN_ISSUERS unset): actors are taken from the context header as sent");
+  // The decision runs with or without caller authentication: local runs see the same denials.
+  const authorisation = authorisationSource(config, logger);
+  closers.push(() => authorisation.close());
   const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
     loggerInstance: baseLogger,
@@ -139,6 +155,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     childLoggerFactory: (parent) => parent,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // The router's own refusals (a malformed or over-long path), answered as problem documents too.
+    frameworkErrors: (error, _request, reply) => void sendProblem(reply, routerProblem(error)),
     schemaController: { compilersFactory: zodCompilers },
   }).withTypeProvider<ZodTypeProvider>();
   // A route that declares no query parameters accepts none: unknown parameters are a 400, not ignored.
@@ -150,8 +168,10 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   app.decorateRequest("serverSpan", null);
   installErrorHandlers(app);
   await app.register(swagger, {
-    openapi: { openapi: "3.1.0", info: { title: options.name, version: config.SERVICE_VERSION, description: options.description } },
+    openapi: { openapi: "3.1.0", info: { title: options.name, version: config.SERVICE_VERSION, description: options.description }, servers: serversFor(options.name), ...OPENAPI_SECURITY },
     transform: jsonSchemaTransform,
+    // Registered zod schemas (.meta({ id })) become components; then the kit's finishing touches.
+    transformObject: (document) => completeOpenApiDocument(jsonSchemaTransformObject(document) as OpenAPIV3_1.Document),
   });
 
   // The per-request hooks take callbacks rather than being async: no promise per hook and request.
@@ -196,6 +216,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       },
     );
   });
+  answerUnknownMethods(app);
+  refuseNulCharacters(app);
 
   /** The request's invocation scope and request logger, and its id in the response headers. */
   function beginInvocation(request: FastifyRequest, reply: FastifyReply, received: WireContext, span: Span): void {
@@ -210,6 +232,10 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     const level = invocationLevel(context.toggles, logger);
     return { context, logger: logger.child({ context }, level ? { level } : undefined), tracer: tracing.tracer, callerAuthentication: verifyCaller !== undefined };
   }
+
+  // Authorisation: once per request, after authentication and validation, before the handler.
+  if (options.benchmarkWithoutAuthorisation) logger.warn("authorisation is OFF (benchmarkWithoutAuthorisation): every caller may do anything");
+  else installAuthorisationStep(app, authorisation, logger);
 
   // Handlers (and everything they await) run inside the invocation's scope and its server span.
   app.addHook("preHandler", (request, _reply, done) => {
@@ -270,7 +296,8 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
       return admin;
     },
     guard: (guardOptions) => createGuard(guardOptions, observe),
-    http: (httpOptions) => createHttpClient({ ...(callerToken ? { callerToken } : {}), ...httpOptions }, observe),
+    http: (httpOptions) =>
+      createHttpClient({ ...(callerToken ? { callerToken } : {}), ...(config.CALLER_TOKEN_HOSTS ? { callerTokenHosts: config.CALLER_TOKEN_HOSTS.split(",") } : {}), ...httpOptions }, observe),
     addCheck: (check) => void health.checks.push(check),
     async invoke(name, received, fn, invokeOptions = {}) {
       const parent = invokeOptions.parent
@@ -283,6 +310,22 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     onShutdown: (close) => void closers.push(close),
   };
   await options.setup(kit);
+
+  // Registers in discovery once ready, deregisters when draining (self-registration.ts).
+  const selfRegistration = config.SELF_REGISTRATION_DISCOVERY_URL
+    ? createSelfRegistration({
+        name: options.name,
+        version: config.SERVICE_VERSION,
+        discoveryUrl: config.SELF_REGISTRATION_DISCOVERY_URL,
+        endpoint: config.SELF_REGISTRATION_ENDPOINT,
+        onDrain: config.SELF_REGISTRATION_ON_DRAIN,
+        http: kit.http({ name: "self-registration", timeoutMs: Math.max(timeoutMs, 1000) }),
+        invoke: (name, received, fn) => kit.invoke(name, received, fn),
+        ready: async () => (await runChecks(health.checks, { serviceId: options.name, version: config.SERVICE_VERSION })).status !== "fail",
+        logger,
+      })
+    : undefined;
+  if (selfRegistration) drainers.unshift(() => selfRegistration.stop());
 
   app.addHook("onClose", async () => {
     for (const close of [...closers].reverse()) {
@@ -301,11 +344,14 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     app,
     config,
     logger,
+    authorisation,
     async listen() {
       const started = performance.now();
       const address = await app.listen({ port: config.PORT, host: config.HOST });
       logger.info({ address, listenMs: Math.round(performance.now() - started) }, `${options.name} listening`);
-      return address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+      const reachable = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+      selfRegistration?.start(reachable);
+      return reachable;
     },
     shutdown(reason = "shutdown requested") {
       shuttingDown ??= (async () => {

@@ -6,6 +6,7 @@
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tools/test-services/fixtures";
+import { testAuthorisationEnv } from "../kit/testing/authorisation-rules";
 import { captureLogs, type LogCapture, logLineProblems } from "../kit/testing/log-capture";
 import { badInputFailures, fuzzForServerErrors, fuzzHeaders } from "../kit/testing/openapi-fuzz";
 import { createWorkerAgent } from "./runtime/index";
@@ -30,7 +31,7 @@ describe("worker API", () => {
     agent = await createWorkerAgent({
       name: "test-worker",
       jobs: ({ pool: workerPool }) => testJobs(workerPool),
-      env: { HOST: "127.0.0.1", PORT: "0", DATABASE_URL: database.url, WORKER_AGENT_ID: "api-agent", LOG_LEVEL: "debug", BODY_LIMIT_BYTES: String(BODY_LIMIT), ...FAST },
+      env: { HOST: "127.0.0.1", PORT: "0", DATABASE_URL: database.url, WORKER_AGENT_ID: "api-agent", LOG_LEVEL: "debug", BODY_LIMIT_BYTES: String(BODY_LIMIT), ...FAST, ...testAuthorisationEnv() },
       logDestination: logs.destination,
     });
   });

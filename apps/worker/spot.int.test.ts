@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../tools/test-services/fixtures";
 import { freePort } from "../../tools/test-services/free-port";
 import { type ChildService, startChildService } from "../kit/testing/child-service";
+import { testAuthorisationEnv } from "../kit/testing/authorisation-rules";
 import { type TestAgent, actorHeaders, eventually, prepareWorkerDatabase, startTestAgent } from "./testing/harness";
 
 const AGENT_MODULE = path.join(__dirname, "testing/test-agent.ts");
@@ -53,6 +54,7 @@ describe("agents on spot nodes", () => {
       WORKER_AGENT_ID: id,
       WORKER_POLL_MS: "50",
       WORKER_LEASE_MS: String(LEASE_MS),
+      ...testAuthorisationEnv(),
       ...env,
     });
     await started.waitForLine((line) => line["msg"] === "test-worker listening");

@@ -31,7 +31,7 @@ describe("BlueGreenService", () => {
     expect(mocks.named("kubernetes:core/v1:Service", "plain").inputs.spec.selector).toEqual({ "app.kubernetes.io/name": "plain", "armature.dev/colour": "blue" });
     expect(mocks.named("kubernetes:core/v1:Service", "plain-preview").inputs.spec.selector).toEqual({ "app.kubernetes.io/name": "plain", "armature.dev/colour": "green" });
     const env = mocks.named("kubernetes:apps/v1:Deployment", "plain-green").inputs.spec.template.spec.containers[0].env;
-    expect(env).toEqual(expect.arrayContaining([{ name: "SERVICE_VERSION", value: "1.1.0" }, { name: "ARMATURE_COLOUR", value: "green" }]));
+    expect(env).toEqual(expect.arrayContaining([{ name: "SERVICE_VERSION", value: "1.1.0" }]));
   });
 
   it("shifts part of the ordinary traffic to the inactive colour when asked", async () => {

@@ -57,7 +57,7 @@ export interface BlueGreenServiceArgs {
   readonly activeColour: Colour;
   /** Settings both colours share (replicas, resources, env, service account, ...). */
   readonly deployment?: Omit<ServiceDeploymentArgs, "namespace" | "app" | "instance" | "image" | "labels" | "podLabels" | "service" | "env">;
-  /** Environment of both colours (each also gets ARMATURE_COLOUR). */
+  /** Environment of both colours (each also gets SERVICE_VERSION, its image version, which the kit reports). */
   readonly env?: readonly k8s.types.input.core.v1.EnvVar[];
   readonly gateway: GatewayRef;
   /** Host names the route answers. Default: every host of the listener. */
@@ -138,7 +138,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
         image: args.images[colour],
         labels: args.labels,
         podLabels: { [COLOUR_LABEL]: colour },
-        env: [...(args.env ?? []), { name: "SERVICE_VERSION", value: imageVersion(args.images[colour]) }, { name: "ARMATURE_COLOUR", value: colour }],
+        env: [...(args.env ?? []), { name: "SERVICE_VERSION", value: imageVersion(args.images[colour]) }],
       }, {
         parent: this,
         // The active release starts only on the schema it was built for: after an undone contract.

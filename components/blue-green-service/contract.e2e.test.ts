@@ -17,7 +17,7 @@ import { type KubeObject, Kubectl } from "../../tools/e2e/kubectl";
 import { updateSummary } from "../../tools/e2e/pulumi-session";
 
 const STACK = "e2e-contract";
-const APPS_WITH_DATABASES = ["discovery", "flags"];
+const APPS_WITH_DATABASES = ["discovery", "flags", "health"];
 const BLUE_GREEN_APPS = ["discovery", "flags", "health"];
 const JOB = "kubernetes:batch/v1:Job";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";

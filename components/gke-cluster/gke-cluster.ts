@@ -1,6 +1,5 @@
 /**
- * A regional, private GKE Standard cluster with the platform's secure defaults (ARCHITECTURE.md
- * section 4): private nodes and endpoint, internal-only authorized networks, Workload Identity, a
+ * A regional, private GKE Standard cluster with the platform's secure defaults (docs/architecture.md#gke): private nodes and endpoint, internal-only authorized networks, Workload Identity, a
  * dedicated least-privilege node service account, shielded nodes, a release channel, Dataplane V2,
  * binary authorization, no default node pool, Gateway API, managed Prometheus, a maintenance window
  * and deletion protection. It outputs a Kubernetes provider for the components that deploy into it.

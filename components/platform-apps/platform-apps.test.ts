@@ -280,6 +280,34 @@ describe("PlatformApps: caller authentication", () => {
   });
 });
 
+describe("PlatformApps: authorisation", () => {
+  const RULES = JSON.stringify({ admins: ["platform/ops-console"], tenants: [{ id: "acme", branches: [] }], platformNamespaces: ["platform", "workers"] });
+
+  it("mounts the stack's rules in every app and agent as AUTHORISATION_RULES_FILE, and keeps the caller token to platform addresses", async () => {
+    new PlatformApps("rules", args({ authorisationRules: RULES }));
+    await mocks.settle();
+    for (const namespace of ["platform", "workers"]) {
+      expect(k8sObject("rules", "kubernetes:core/v1:ConfigMap", "authorisation-rules", namespace).inputs.data).toEqual({ "rules.json": RULES });
+    }
+    const deployments = partsOf("rules", "kubernetes:apps/v1:Deployment");
+    expect(deployments).toHaveLength(7);
+    for (const deployment of deployments) {
+      const pod = deployment.inputs.spec.template.spec;
+      expect(pod.volumes, deployment.name).toContainEqual({ name: "authorisation-rules", configMap: { name: "authorisation-rules" } });
+      expect(pod.containers[0].volumeMounts, deployment.name).toContainEqual({ name: "authorisation-rules", mountPath: "/etc/armature/authorisation", readOnly: true });
+      const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((variable) => [variable.name, variable.value]));
+      expect(env["AUTHORISATION_RULES_FILE"], deployment.name).toBe("/etc/armature/authorisation/rules.json");
+      expect(env["CALLER_TOKEN_HOSTS"], deployment.name).toBe(".platform.svc.cluster.local,.platform.svc,.workers.svc.cluster.local,.workers.svc,.platform.armature.internal");
+    }
+  });
+
+  it("without rules from the stack, ships the platform's own (no admins, no grants)", async () => {
+    new PlatformApps("shipped-rules", args());
+    await mocks.settle();
+    expect(JSON.parse(k8sObject("shipped-rules", "kubernetes:core/v1:ConfigMap", "authorisation-rules", "platform").inputs.data["rules.json"] as string)).toEqual({ platformNamespaces: ["platform", "workers"] });
+  });
+});
+
 describe("PlatformApps: worker agents", () => {
   it.each([
     ["no worker database", { databaseUrls: {} }, /Args\.databaseUrls\.worker: missing.*add a worker database/],

@@ -114,6 +114,12 @@ export interface PlatformAppsArgs {
   readonly gatewayCertificate?: GatewayCertificate;
   /** How worker agents scale on their queue. Default: 2 to 10 agents, 4 runs each. */
   readonly workerScaling?: WorkerScaling;
+  /**
+   * The authorisation rules document the apps read (apps/kit/authorisation/rules.ts; the stack builds it
+   * from `armature:authorisation` and `armature:tenants`): a ConfigMap mounted in every app, re-read as
+   * it changes. Default: the shipped rules alone (no admins, no grants).
+   */
+  readonly authorisationRules?: pulumi.Input<string>;
 }
 
 export const PLATFORM_NAMESPACE = "platform";
@@ -132,6 +138,10 @@ const DISCOVERY_URL = `http://discovery.${PLATFORM_NAMESPACE}.svc.cluster.local`
 export const CALLER_TOKEN_AUDIENCE = "armature-platform";
 const CALLER_TOKEN_DIRECTORY = "/var/run/secrets/armature";
 export const CALLER_TOKEN_FILE = `${CALLER_TOKEN_DIRECTORY}/token`;
+/** The authorisation rules, as a ConfigMap mounted at this path (AUTHORISATION_RULES_FILE). */
+const AUTHORISATION_CONFIG_MAP = "authorisation-rules";
+const AUTHORISATION_DIRECTORY = "/etc/armature/authorisation";
+export const AUTHORISATION_RULES_FILE = `${AUTHORISATION_DIRECTORY}/rules.json`;
 /** Worker agents stop within the 15 s GKE gives a spot node's pods (1 s preStop + 13 s). */
 const WORKER_SHUTDOWN_TIMEOUT_MS = 13_000;
 
@@ -207,6 +217,12 @@ export class PlatformApps extends pulumi.ComponentResource {
       }, target);
     secret(`${name}-redis`, REDIS_SECRET, platformNamespace.metadata.name, "REDIS_URL", args.redisUrl, services);
     redisCa(`${name}-redis-ca`, platformNamespace.metadata.name, services);
+    const authorisationRules = (resourceName: string, namespaceName: pulumi.Input<string>, target: pulumi.CustomResourceOptions) =>
+      new k8s.core.v1.ConfigMap(resourceName, {
+        metadata: { name: AUTHORISATION_CONFIG_MAP, namespace: namespaceName, labels },
+        data: { "rules.json": args.authorisationRules ?? JSON.stringify({ platformNamespaces: [PLATFORM_NAMESPACE, WORKERS_NAMESPACE] }) },
+      }, target);
+    authorisationRules(`${name}-authorisation`, platformNamespace.metadata.name, services);
     createPostgresCaConfigMap(`${name}-postgres-ca`, platformNamespace.metadata.name, args.postgresServerCa, labels, services);
     // Memorystore's and Cloud SQL's CAs, and the pod's caller token: a projected service-account token for the platform's
     // audience, rotated by the kubelet (the API token itself stays unmounted).
@@ -215,11 +231,13 @@ export class PlatformApps extends pulumi.ComponentResource {
         { name: "redis-ca", configMap: { name: REDIS_CA_CONFIG_MAP } },
         postgresCaVolume(),
         { name: "caller-token", projected: { sources: [{ serviceAccountToken: { audience: CALLER_TOKEN_AUDIENCE, expirationSeconds: 3600, path: "token" } }] } },
+        { name: "authorisation-rules", configMap: { name: AUTHORISATION_CONFIG_MAP } },
       ],
       volumeMounts: [
         { name: "redis-ca", mountPath: REDIS_CA_DIRECTORY, readOnly: true },
         postgresCaVolumeMount(),
         { name: "caller-token", mountPath: CALLER_TOKEN_DIRECTORY, readOnly: true },
+        { name: "authorisation-rules", mountPath: AUTHORISATION_DIRECTORY, readOnly: true },
       ],
     };
     // Platform apps accept callers from both clusters (one issuer when the workers share the services cluster).
@@ -234,10 +252,16 @@ export class PlatformApps extends pulumi.ComponentResource {
       // Writes need a verified caller (apps/kit/caller-authentication.ts); kit.http() presents this pod's token.
       { name: "CALLER_TOKEN_ISSUERS", value: callerIssuers },
       { name: "CALLER_TOKEN_FILE", value: CALLER_TOKEN_FILE },
+      // kit.http() sends that token only to the platform's own addresses, never to an override's target.
+      { name: "CALLER_TOKEN_HOSTS", value: [`.${PLATFORM_NAMESPACE}.svc.cluster.local`, `.${PLATFORM_NAMESPACE}.svc`, `.${WORKERS_NAMESPACE}.svc.cluster.local`, `.${WORKERS_NAMESPACE}.svc`, `.${domain}`].join(",") },
+      // Who may change what (apps/kit/README.md, Authorisation): the stack's rules, re-read as the ConfigMap changes.
+      { name: "AUTHORISATION_RULES_FILE", value: AUTHORISATION_RULES_FILE },
       // The health service probes every registered service and reports back: discovery's active Service, in-namespace.
       ...(app === "health" ? [{ name: "DISCOVERY_URL", value: DISCOVERY_URL }] : []),
       // The URL names the mounted CA (sslrootcert); the certificate must also carry the instance's name.
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }, postgresTlsServerNameEnv()] : []),
+      // Health learns registrations from discovery.registration.v1 into its own database (apps/health/registration-events.ts).
+      ...(app === "health" && args.databaseUrls[app] ? [{ name: "REGISTRATIONS_DATABASE_URL", valueFrom: { secretKeyRef: { name: "health-database", key: "DATABASE_URL" } } }] : []),
     ];
 
     const migrator = serviceAccount("migrator", PLATFORM_NAMESPACE, services, args.services.workloadPool, platformNamespace);
@@ -275,6 +299,7 @@ export class PlatformApps extends pulumi.ComponentResource {
     const workersNamespace = namespace(`${name}-workers-namespace`, WORKERS_NAMESPACE, workers);
     secret(`${name}-workers-redis`, REDIS_SECRET, workersNamespace.metadata.name, "REDIS_URL", args.redisUrl, workers);
     redisCa(`${name}-workers-redis-ca`, workersNamespace.metadata.name, workers);
+    authorisationRules(`${name}-workers-authorisation`, workersNamespace.metadata.name, workers);
     createPostgresCaConfigMap(`${name}-workers-postgres-ca`, workersNamespace.metadata.name, args.postgresServerCa, labels, workers);
     createNetworkPolicies(`${name}-workers`, workersNamespace.metadata.name, labels, workersNamespacePolicies(fence), workers);
     const workerDatabase = secret(`${name}-worker-database`, "worker-database", workersNamespace.metadata.name, "DATABASE_URL", args.databaseUrls.worker!, workers);

@@ -1,5 +1,5 @@
 /**
- * Worker agents scale on their queue (issue 10): a KEDA ScaledObject whose postgresql trigger counts
+ * Worker agents scale on their queue: a KEDA ScaledObject whose postgresql trigger counts
  * the runs due or running in the worker database (apps/worker: armature_worker.runs) and asks for
  * one agent per `runsPerAgent` of them (the agents' WORKER_CONCURRENCY), between the minimum and
  * maximum replicas. KEDA reads the database URL from the worker container's own environment (the

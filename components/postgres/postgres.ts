@@ -1,5 +1,5 @@
 /**
- * Cloud SQL for PostgreSQL with the platform's secure defaults (ARCHITECTURE.md section 4): no public
+ * Cloud SQL for PostgreSQL with the platform's secure defaults (docs/architecture.md#cloud-sql): no public
  * IP (private services access only), REGIONAL high availability, backups with point-in-time recovery,
  * deletion protection through both the Pulumi flag and the API flag, SSL required, IAM database
  * authentication, query insights and a maintenance window. Databases and roles are declared with

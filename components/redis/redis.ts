@@ -1,5 +1,5 @@
 /**
- * Memorystore for Redis with the platform's secure defaults (ARCHITECTURE.md section 4): STANDARD_HA,
+ * Memorystore for Redis with the platform's secure defaults (docs/architecture.md#memorystore): STANDARD_HA,
  * AUTH on, in-transit encryption (SERVER_AUTHENTICATION), private services access only, a weekly
  * maintenance window and RDB persistence. Outputs host, port, the AUTH string (secret) and the CA.
  */

@@ -1,5 +1,5 @@
 /**
- * The standard workload (ARCHITECTURE.md section 4): a Deployment of at least 2 replicas spread
+ * The standard workload (docs/architecture.md#kubernetes-workloads): a Deployment of at least 2 replicas spread
  * across zones and nodes, with requests and limits, startup/liveness/readiness probes on the kit's
  * health paths, a restricted security context, no service-account token unless asked, and a preStop
  * delay inside a termination grace of at most 30 s; a ClusterIP Service, a PodDisruptionBudget and a

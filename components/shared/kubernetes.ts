@@ -1,7 +1,7 @@
 /**
  * What every Kubernetes object and pod the platform creates shares: label rules (values are at most
  * 63 characters and start and end alphanumeric), the restricted Pod Security settings, and the
- * image pinning rule. Components use these so the policy pack (ARCHITECTURE.md section 4) passes.
+ * image pinning rule. Components use these so the policy pack (docs/architecture.md#secure-defaults) passes.
  */
 import { createHash } from "node:crypto";
 import type * as k8s from "@pulumi/kubernetes";

@@ -1,10 +1,10 @@
 /**
  * Test support for component tests: Pulumi's mock runtime with the same provider outputs the offline
- * plan uses (tools/plan/mock-outputs.ts), recording every resource registered. Call `useMockRuntime()`
+ * plan uses (mock-outputs.ts), recording every resource registered. Call `useMockRuntime()`
  * once per test file (vitest isolates files; Pulumi's runtime state is global).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, mockOutputs } from "../../tools/plan/mock-outputs";
+import { mockCall, mockOutputs } from "./mock-outputs";
 
 export interface RegisteredResource {
   readonly type: string;

@@ -1,6 +1,6 @@
 /**
- * What each tenant tier may use in its namespace. No anchor ships per-tenant quotas
- * (ARCHITECTURE.md section 4), so these are ours: each tier is roughly 4× the one below, and no
+ * What each tenant tier may use in its namespace. No benchmark or reference module ships
+ * per-tenant quotas (docs/architecture.md#tenant-quotas), so these are ours: each tier is roughly 4× the one below, and no
  * tier may create LoadBalancer or NodePort Services (traffic enters through the platform Gateway).
  */
 export const TENANT_TIERS = ["starter", "standard", "premium"] as const;

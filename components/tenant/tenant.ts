@@ -1,5 +1,5 @@
 /**
- * Everything one tenant needs, from one config entry (ARCHITECTURE.md sections 2 and 4): a namespace
+ * Everything one tenant needs, from one config entry (docs/architecture.md#tenants): a namespace
  * at the restricted Pod Security level, a ResourceQuota and LimitRange sized by tier, a default-deny
  * network fence with explicit allows, a Kubernetes service account bound through Workload Identity to
  * the tenant's own GCP service account, the tenant's own database and role on the shared Postgres, a

@@ -37,6 +37,27 @@ export interface AuditLog {
   trace_id: string | null;
 }
 
+export interface EventJournal {
+  actor: string;
+  data: ColumnType<JsonValue, string, string>;
+  event_id: Generated<string>;
+  event_key: string;
+  invocation_id: string | null;
+  occurred_at: Generated<Timestamp>;
+  published_at: Timestamp | null;
+  sequence: Generated<Int8>;
+  topic: string;
+  trace_id: string | null;
+  type: string;
+}
+
+export interface IdempotentCommands {
+  command: string;
+  created_at: Generated<Timestamp>;
+  idempotency_key: string;
+  outcome: ColumnType<JsonValue, string, string>;
+}
+
 export interface Overrides {
   created_at: Generated<Timestamp>;
   created_by: string;
@@ -63,6 +84,8 @@ export interface Services {
 
 export interface DB {
   audit_log: AuditLog;
+  event_journal: EventJournal;
+  idempotent_commands: IdempotentCommands;
   overrides: Overrides;
   services: Services;
 }

@@ -38,6 +38,20 @@ export interface AuditLog {
   version: Int8;
 }
 
+export interface EventJournal {
+  actor: string;
+  data: ColumnType<JsonValue, string, string>;
+  event_id: Generated<string>;
+  event_key: string;
+  invocation_id: string | null;
+  occurred_at: Generated<Timestamp>;
+  published_at: Timestamp | null;
+  sequence: Generated<Int8>;
+  topic: string;
+  trace_id: string | null;
+  type: string;
+}
+
 export interface FlagDependencies {
   flag_key: string;
   parent_key: string;
@@ -67,6 +81,13 @@ export interface FlagSetVersion {
   version: Int8;
 }
 
+export interface IdempotentCommands {
+  command: string;
+  created_at: Generated<Timestamp>;
+  idempotency_key: string;
+  outcome: ColumnType<JsonValue, string, string>;
+}
+
 export interface Segments {
   constraints: ColumnType<JsonValue, string, string>;
   description: Generated<string>;
@@ -78,9 +99,11 @@ export interface Segments {
 
 export interface DB {
   audit_log: AuditLog;
+  event_journal: EventJournal;
   flag_dependencies: FlagDependencies;
   flag_segments: FlagSegments;
   flag_set_version: FlagSetVersion;
   flags: Flags;
+  idempotent_commands: IdempotentCommands;
   segments: Segments;
 }

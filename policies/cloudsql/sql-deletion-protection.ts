@@ -1,7 +1,7 @@
 /** Both locks: Pulumi's (deletionProtection) and Google's (settings.deletionProtectionEnabled). */
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { SqlInstanceInputs } from "./instance-inputs";
 
 export const sqlDeletionProtection = resourcePolicy<SqlInstanceInputs>({
@@ -9,7 +9,7 @@ export const sqlDeletionProtection = resourcePolicy<SqlInstanceInputs>({
   description: "Cloud SQL instances are protected from deletion by both the provider and the API.",
   severity: "medium",
   remediationSteps: "Leave deletionProtection unset or true, and set settings.deletionProtectionEnabled to true; armature:deletionProtection must be true in prod.",
-  framework: architecture("Cloud SQL", "deletion protection, both flags (cloud-foundation-fabric cloudsql-instance)"),
+  framework: googleCloudDocs("sql/docs/postgres/deletion-protection", "Cloud SQL: prevent deletion of an instance (with the provider's deletionProtection too)"),
   tags: ["cloudsql", "resilience"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {

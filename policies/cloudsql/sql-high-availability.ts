@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { SqlInstanceInputs } from "./instance-inputs";
 
 export const sqlHighAvailability = resourcePolicy<SqlInstanceInputs>({
@@ -10,7 +10,7 @@ export const sqlHighAvailability = resourcePolicy<SqlInstanceInputs>({
   description: "Cloud SQL instances are REGIONAL (high availability).",
   severity: "medium",
   remediationSteps: 'Set settings.availabilityType to "REGIONAL" (armature:postgres.availability).',
-  framework: architecture("Cloud SQL", "REGIONAL (HA) (cloud-foundation-fabric cloudsql-instance)"),
+  framework: googleCloudDocs("sql/docs/postgres/high-availability", "Cloud SQL: high availability (REGIONAL)"),
   tags: ["cloudsql", "resilience"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {

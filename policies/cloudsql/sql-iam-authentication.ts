@@ -2,7 +2,7 @@
 import { list, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { SqlInstanceInputs } from "./instance-inputs";
 
 export const sqlIamAuthentication = resourcePolicy<SqlInstanceInputs>({
@@ -10,7 +10,7 @@ export const sqlIamAuthentication = resourcePolicy<SqlInstanceInputs>({
   description: "Cloud SQL for PostgreSQL instances allow IAM database authentication.",
   severity: "low",
   remediationSteps: 'Add { name: "cloudsql.iam_authentication", value: "on" } to settings.databaseFlags.',
-  framework: architecture("Cloud SQL", "IAM database auth available"),
+  framework: googleCloudDocs("sql/docs/postgres/iam-authentication", "Cloud SQL: IAM database authentication"),
   tags: ["cloudsql", "identity"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, args, report) => {

@@ -1,7 +1,7 @@
 /** Maintenance restarts happen in a declared off-peak hour. */
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { SqlInstanceInputs } from "./instance-inputs";
 
 export const sqlMaintenanceWindow = resourcePolicy<SqlInstanceInputs>({
@@ -9,7 +9,7 @@ export const sqlMaintenanceWindow = resourcePolicy<SqlInstanceInputs>({
   description: "Cloud SQL instances declare a maintenance window (day and hour).",
   severity: "low",
   remediationSteps: "Set settings.maintenanceWindow with day (1-7) and hour (0-23).",
-  framework: architecture("Cloud SQL", "maintenance window (cloud-foundation-fabric cloudsql-instance)"),
+  framework: googleCloudDocs("sql/docs/postgres/maintenance", "Cloud SQL: maintenance windows"),
   tags: ["cloudsql", "upgrades"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {

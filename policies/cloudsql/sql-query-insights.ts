@@ -1,7 +1,7 @@
 /** Query insights show slow queries per service without extra tooling. */
 import { resourcePolicy } from "../policy";
 import { SQL_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { SqlInstanceInputs } from "./instance-inputs";
 
 export const sqlQueryInsights = resourcePolicy<SqlInstanceInputs>({
@@ -9,7 +9,7 @@ export const sqlQueryInsights = resourcePolicy<SqlInstanceInputs>({
   description: "Cloud SQL instances enable query insights.",
   severity: "low",
   remediationSteps: "Set settings.insightsConfig.queryInsightsEnabled to true.",
-  framework: architecture("Cloud SQL", "query insights"),
+  framework: googleCloudDocs("sql/docs/postgres/using-query-insights", "Cloud SQL: Query insights"),
   tags: ["cloudsql", "observability"],
   appliesTo: [SQL_INSTANCE],
   validate: (instance, _args, report) => {

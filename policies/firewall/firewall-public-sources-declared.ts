@@ -3,7 +3,7 @@ import { isPrivate, isWithin, isWorld } from "../lib/ip-ranges";
 import { configuredStrings } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { FIREWALL } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import { type FirewallInputs, isOpeningIngress, sourceRangesOf } from "./rules";
 
 /** Google Front End proxies and health checkers (current and legacy network load balancing). */
@@ -15,7 +15,7 @@ export const firewallPublicSourcesDeclared = resourcePolicy<FirewallInputs>({
   severity: "high",
   remediationSteps:
     "Use internal source ranges, or the load balancer ranges; to declare another range, add it to this policy's loadBalancerRanges in the policy pack config.",
-  framework: architecture("Network", "firewall rules open nothing to the internet except load balancer ranges"),
+  framework: googleCloudDocs("load-balancing/docs/firewall-rules", "Cloud Load Balancing: firewall rules for Google Front End and health-check ranges"),
   tags: ["firewall", "network"],
   configSchema: {
     properties: {

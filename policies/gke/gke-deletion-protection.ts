@@ -1,7 +1,7 @@
 /** A cluster cannot be destroyed by one `pulumi up` or `destroy`. */
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
-import { architecture } from "../sources";
+import { pulumiDocs } from "../sources";
 import type { ClusterInputs } from "./cluster-inputs";
 
 export const gkeDeletionProtection = resourcePolicy<ClusterInputs>({
@@ -9,7 +9,7 @@ export const gkeDeletionProtection = resourcePolicy<ClusterInputs>({
   description: "GKE clusters keep deletion protection on.",
   severity: "medium",
   remediationSteps: "Remove deletionProtection: false (the provider default is true); armature:deletionProtection must be true in prod.",
-  framework: architecture("GKE", "deletion protection (cloud-foundation-fabric gke-cluster-standard)"),
+  framework: pulumiDocs("registry/packages/gcp/api-docs/container/cluster/", "gcp.container.Cluster: deletionProtection"),
   tags: ["gke", "resilience"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

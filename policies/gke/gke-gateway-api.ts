@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { ClusterInputs } from "./cluster-inputs";
 
 export const gkeGatewayApi = resourcePolicy<ClusterInputs>({
@@ -10,7 +10,7 @@ export const gkeGatewayApi = resourcePolicy<ClusterInputs>({
   description: "GKE clusters enable the Gateway API on the standard channel.",
   severity: "low",
   remediationSteps: 'Set gatewayApiConfig.channel to "CHANNEL_STANDARD".',
-  framework: architecture("GKE", "Gateway API on"),
+  framework: googleCloudDocs("kubernetes-engine/docs/concepts/gateway-api", "GKE: Gateway API"),
   tags: ["gke", "ingress"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

@@ -1,7 +1,7 @@
 /** Upgrades and repairs happen in a declared window, not at any time of day. */
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { ClusterInputs } from "./cluster-inputs";
 
 export const gkeMaintenanceWindow = resourcePolicy<ClusterInputs>({
@@ -9,7 +9,7 @@ export const gkeMaintenanceWindow = resourcePolicy<ClusterInputs>({
   description: "GKE clusters declare a maintenance window.",
   severity: "low",
   remediationSteps: "Set maintenancePolicy.recurringWindow (or dailyMaintenanceWindow) to an off-peak window.",
-  framework: architecture("GKE", "maintenance window (cloud-foundation-fabric gke-cluster-standard)"),
+  framework: googleCloudDocs("kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions", "GKE: maintenance windows and exclusions"),
   tags: ["gke", "upgrades"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

@@ -1,7 +1,7 @@
 /** Google Cloud Managed Service for Prometheus collects the apps' /metrics. */
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { ClusterInputs } from "./cluster-inputs";
 
 export const gkeManagedPrometheus = resourcePolicy<ClusterInputs>({
@@ -9,7 +9,7 @@ export const gkeManagedPrometheus = resourcePolicy<ClusterInputs>({
   description: "GKE clusters enable Managed Service for Prometheus.",
   severity: "low",
   remediationSteps: "Set monitoringConfig.managedPrometheus.enabled to true.",
-  framework: architecture("GKE", "managed Prometheus"),
+  framework: googleCloudDocs("stackdriver/docs/managed-prometheus", "Google Cloud Managed Service for Prometheus"),
   tags: ["gke", "observability"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

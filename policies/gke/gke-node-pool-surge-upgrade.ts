@@ -1,7 +1,7 @@
 /** Upgrades add a node before draining one, so capacity never drops during an upgrade. */
 import { resourcePolicy } from "../policy";
 import { GKE_NODE_POOL } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { NodePoolInputs } from "./node-pool-inputs";
 
 export const gkeNodePoolSurgeUpgrade = resourcePolicy<NodePoolInputs>({
@@ -9,7 +9,7 @@ export const gkeNodePoolSurgeUpgrade = resourcePolicy<NodePoolInputs>({
   description: "GKE node pools upgrade by surge with zero unavailable nodes (or blue-green).",
   severity: "low",
   remediationSteps: "Set upgradeSettings.maxUnavailable to 0 and maxSurge to 1 or more, or use the BLUE_GREEN strategy.",
-  framework: architecture("GKE", "surge upgrades with zero unavailable (cloud-foundation-fabric gke-nodepool)"),
+  framework: googleCloudDocs("kubernetes-engine/docs/concepts/node-pool-upgrade-strategies", "GKE: node upgrade strategies (surge, zero unavailable)"),
   tags: ["gke", "upgrades"],
   appliesTo: [GKE_NODE_POOL],
   validate: (pool, _args, report) => {

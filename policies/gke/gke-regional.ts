@@ -2,7 +2,7 @@
 import { shownOr, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { GKE_CLUSTER } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { ClusterInputs } from "./cluster-inputs";
 
 /** Regions are "europe-west1"; zones add a suffix, "europe-west1-b". */
@@ -13,7 +13,7 @@ export const gkeRegional = resourcePolicy<ClusterInputs>({
   description: "GKE clusters are regional, not zonal.",
   severity: "medium",
   remediationSteps: 'Set location to a region such as "europe-west1", not a zone.',
-  framework: architecture("GKE", "regional cluster (terraform-google-kubernetes-engine safer-cluster)"),
+  framework: googleCloudDocs("kubernetes-engine/docs/concepts/regional-clusters", "GKE: regional clusters"),
   tags: ["gke", "resilience"],
   appliesTo: [GKE_CLUSTER],
   validate: (cluster, _args, report) => {

@@ -9,7 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { list, readPath, text, valueAt } from "../lib/values";
 import { stackPolicy } from "../policy";
 import { GKE_CLUSTER, GKE_NODE_POOL } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 
 const REPELLING = ["NO_SCHEDULE", "NO_EXECUTE"];
 
@@ -19,7 +19,7 @@ export const gkeSpotPoolTainted = stackPolicy({
   severity: "medium",
   remediationSteps:
     'Add nodeConfig.taints: [{ key: "cloud.google.com/gke-spot", value: "true", effect: "NO_SCHEDULE" }] to the spot pool and a matching toleration to the workloads meant for it.',
-  framework: architecture("GKE", "spot capacity in separate, tainted pools"),
+  framework: googleCloudDocs("kubernetes-engine/docs/concepts/spot-vms", "GKE: Spot VMs (taint spot node pools)"),
   tags: ["gke", "nodes", "cost"],
   validate: (args, report) => {
     const clusters = args.resources.filter((resource) => resource.type === GKE_CLUSTER);

@@ -4,7 +4,7 @@ import type { AclArgs as KafkaAclArgs } from "@pulumi/kafka/acl";
 import { type InputsOf, list, record, shownOr, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { KAFKA_ACL, MANAGED_KAFKA_ACL } from "../resource-types";
-import { architecture } from "../sources";
+import { kafkaDocs } from "../sources";
 
 interface Grant {
   readonly principal: string | undefined;
@@ -32,7 +32,7 @@ export const kafkaAclLeastPrivilege = resourcePolicy({
   description: "Kafka ACLs allow named principals specific operations, never every user or every operation.",
   severity: "high",
   remediationSteps: 'Grant each service its own principal ("User:<service-account-email>") and only the operations it needs (READ, WRITE, DESCRIBE).',
-  framework: architecture("Kafka", "per-service ACLs, least privilege"),
+  framework: kafkaDocs("security_authz", "Authorization and ACLs: per-principal operations"),
   tags: ["kafka", "access"],
   appliesTo: [MANAGED_KAFKA_ACL, KAFKA_ACL],
   validate: (props, args, report) => {

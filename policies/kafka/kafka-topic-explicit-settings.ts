@@ -1,6 +1,6 @@
 /** Partitions and retention are decisions, not broker defaults that differ between clusters. */
 import { resourcePolicy } from "../policy";
-import { architecture } from "../sources";
+import { kafkaDocs } from "../sources";
 import { TOPIC_TYPES, topicView } from "./topics";
 
 export const kafkaTopicExplicitSettings = resourcePolicy({
@@ -8,7 +8,7 @@ export const kafkaTopicExplicitSettings = resourcePolicy({
   description: "Kafka topics set their partitions and retention (retention.ms) explicitly.",
   severity: "low",
   remediationSteps: 'Set the partition count and add "retention.ms" to the topic config (armature:kafka.topics[].partitions and retentionHours).',
-  framework: architecture("Kafka", "explicit partitions, retention and replication"),
+  framework: kafkaDocs("topicconfigs", "Topic-level configs: partitions and retention.ms set explicitly"),
   tags: ["kafka"],
   appliesTo: TOPIC_TYPES,
   validate: (props, args, report) => {

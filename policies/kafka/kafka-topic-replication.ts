@@ -1,6 +1,6 @@
 /** Three replicas, one per zone: a broker or a zone can go without losing data. */
 import { resourcePolicy } from "../policy";
-import { architecture } from "../sources";
+import { kafkaDocs } from "../sources";
 import { TOPIC_TYPES, topicView } from "./topics";
 
 export const kafkaTopicReplication = resourcePolicy({
@@ -8,7 +8,7 @@ export const kafkaTopicReplication = resourcePolicy({
   description: "Kafka topics keep at least 3 replicas.",
   severity: "high",
   remediationSteps: "Set the topic's replication factor to 3 (armature:kafka.topics[].replication).",
-  framework: architecture("Kafka", "explicit replication"),
+  framework: kafkaDocs("replication", "Replication: replication factor of 3"),
   tags: ["kafka", "resilience"],
   appliesTo: TOPIC_TYPES,
   validate: (props, args, report) => {

@@ -1,7 +1,7 @@
 /** Pods leave the load balancer before they stop (preStop delay), and stop within 30 seconds. */
 import { SERVING_TYPES, checkContainers, podTemplateOf } from "../lib/workloads";
 import { resourcePolicy } from "../policy";
-import { architecture } from "../sources";
+import { kubernetesDocs } from "../sources";
 
 const MAX_GRACE_SECONDS = 30;
 
@@ -10,7 +10,7 @@ export const k8sGracefulTermination = resourcePolicy({
   description: "Serving pods have a preStop delay and a termination grace period of at most 30 seconds.",
   severity: "low",
   remediationSteps: 'Add lifecycle.preStop (for example sleep 5) to each container and keep terminationGracePeriodSeconds at 30 or less.',
-  framework: architecture("Kubernetes workloads", "termination grace of at most 30 s with a preStop delay"),
+  framework: kubernetesDocs("concepts/workloads/pods/pod-lifecycle/#pod-termination", "Termination of Pods: preStop hook and grace period"),
   tags: ["kubernetes", "reliability"],
   appliesTo: SERVING_TYPES,
   validate: (props, args, report) => {

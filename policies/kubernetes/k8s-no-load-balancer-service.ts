@@ -3,14 +3,14 @@ import type * as k8s from "@pulumi/kubernetes/types/input";
 import { type InputsOf, configuredStrings, text } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { K8S_SERVICE } from "../resource-types";
-import { architecture } from "../sources";
+import { kubernetesDocs } from "../sources";
 
 export const k8sNoLoadBalancerService = resourcePolicy<InputsOf<k8s.core.v1.Service>>({
   name: "k8s-no-load-balancer-service",
   description: "No Service of type LoadBalancer outside the gateway namespaces.",
   severity: "high",
   remediationSteps: "Use a ClusterIP Service behind a Gateway API HTTPRoute; if a namespace really hosts a gateway, add it to this policy's gatewayNamespaces.",
-  framework: architecture("Kubernetes workloads", "ingress through the Gateway API only"),
+  framework: kubernetesDocs("concepts/services-networking/gateway/", "Gateway API: traffic enters through the platform Gateway, not per-Service load balancers"),
   tags: ["kubernetes", "network"],
   configSchema: { properties: { gatewayNamespaces: { type: "array", items: { type: "string" }, default: ["gateway"] } } },
   appliesTo: [K8S_SERVICE],

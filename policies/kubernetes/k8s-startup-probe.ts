@@ -1,6 +1,6 @@
 /** A startup probe holds liveness checks off until a slow start has finished. */
 import { SERVING_TYPES } from "../lib/workloads";
-import { architecture } from "../sources";
+import { kubernetesDocs } from "../sources";
 import { containerPolicy } from "./container-policy";
 
 export const k8sStartupProbe = containerPolicy({
@@ -8,7 +8,7 @@ export const k8sStartupProbe = containerPolicy({
   description: "Serving containers declare a startup probe.",
   severity: "medium",
   remediationSteps: 'Add startupProbe: { httpGet: { path: "/startupz", port: 8080 }, failureThreshold: 30, periodSeconds: 2 }.',
-  framework: architecture("Kubernetes workloads", "startup, liveness and readiness probes"),
+  framework: kubernetesDocs("concepts/configuration/liveness-readiness-startup-probes/", "Liveness, readiness and startup probes: startup probe"),
   tags: ["kubernetes", "reliability"],
   appliesTo: SERVING_TYPES,
   includeInit: false,

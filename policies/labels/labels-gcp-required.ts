@@ -7,14 +7,14 @@
 import { effectiveGcpLabels, isLabelledGcpType } from "../lib/gcp-labels";
 import { missingLabels, requiredLabelsSchema } from "../lib/labels";
 import { resourcePolicy } from "../policy";
-import { architecture } from "../sources";
+import { armatureConvention } from "../sources";
 
 export const labelsGcpRequired = resourcePolicy({
   name: "labels-gcp-required",
   description: "Every labelable GCP resource carries the team, tenant and environment labels (its own or the provider's defaultLabels).",
   severity: "medium",
   remediationSteps: "Set the labels on the gcp.Provider's defaultLabels (platformLabels() in stacks/labels.ts) or on the resource itself.",
-  framework: architecture("Labels", "team, tenant, environment on every labelable resource"),
+  framework: armatureConvention("required-labels", "team, tenant, environment on every labelable resource"),
   tags: ["labels", "cost"],
   configSchema: requiredLabelsSchema,
   appliesTo: isLabelledGcpType,

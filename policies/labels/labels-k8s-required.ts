@@ -2,7 +2,7 @@
 import { missingLabels, requiredLabelsSchema } from "../lib/labels";
 import { record, stringMap, unknownKeys } from "../lib/values";
 import { resourcePolicy } from "../policy";
-import { architecture } from "../sources";
+import { armatureConvention } from "../sources";
 
 /** Objects with metadata; not charts, manifests, patches of objects owned elsewhere, or lists. */
 export function isLabelledKubernetesType(type: string): boolean {
@@ -18,7 +18,7 @@ export const labelsK8sRequired = resourcePolicy({
   description: "Every Kubernetes object carries the team, tenant and environment labels.",
   severity: "low",
   remediationSteps: "Add team, tenant and environment to metadata.labels (the component's common labels).",
-  framework: architecture("Labels", "team, tenant, environment on every labelable resource"),
+  framework: armatureConvention("required-labels", "team, tenant, environment on every labelable resource"),
   tags: ["labels", "kubernetes"],
   configSchema: requiredLabelsSchema,
   appliesTo: isLabelledKubernetesType,

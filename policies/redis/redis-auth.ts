@@ -1,7 +1,7 @@
 /** Without AUTH, anything that reaches the instance's address can read and write it. */
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisAuth = resourcePolicy<RedisInstanceInputs>({
@@ -9,7 +9,7 @@ export const redisAuth = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances require AUTH.",
   severity: "critical",
   remediationSteps: "Set authEnabled to true and hand the AUTH string (authString output, a secret) to clients through a Kubernetes Secret or Vault.",
-  framework: architecture("Memorystore", "AUTH on (Memorystore security best practices)"),
+  framework: googleCloudDocs("memorystore/docs/redis/auth-overview", "Memorystore for Redis: about Redis AUTH"),
   tags: ["redis", "access"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisHighAvailability = resourcePolicy<RedisInstanceInputs>({
@@ -10,7 +10,7 @@ export const redisHighAvailability = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances use the STANDARD_HA tier.",
   severity: "medium",
   remediationSteps: 'Set tier to "STANDARD_HA" (armature:redis.tier).',
-  framework: architecture("Memorystore", "STANDARD_HA"),
+  framework: googleCloudDocs("memorystore/docs/redis/high-availability", "Memorystore for Redis: high availability (Standard Tier)"),
   tags: ["redis", "resilience"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

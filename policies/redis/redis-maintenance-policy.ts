@@ -2,7 +2,7 @@
 import { list } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisMaintenancePolicy = resourcePolicy<RedisInstanceInputs>({
@@ -10,7 +10,7 @@ export const redisMaintenancePolicy = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances declare a weekly maintenance window.",
   severity: "low",
   remediationSteps: "Set maintenancePolicy.weeklyMaintenanceWindows to an off-peak day and start time.",
-  framework: architecture("Memorystore", "maintenance policy"),
+  framework: googleCloudDocs("memorystore/docs/redis/maintenance-policy", "Memorystore for Redis: maintenance policy (maintenance windows)"),
   tags: ["redis", "upgrades"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisPersistence = resourcePolicy<RedisInstanceInputs>({
@@ -10,7 +10,7 @@ export const redisPersistence = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances persist RDB snapshots.",
   severity: "medium",
   remediationSteps: 'Set persistenceConfig.persistenceMode to "RDB" with an rdbSnapshotPeriod such as "TWELVE_HOURS".',
-  framework: architecture("Memorystore", "persistence"),
+  framework: googleCloudDocs("memorystore/docs/redis/about-rdb-snapshots", "Memorystore for Redis: RDB snapshots"),
   tags: ["redis", "resilience"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisPrivateServiceAccess = resourcePolicy<RedisInstanceInputs>({
@@ -10,7 +10,7 @@ export const redisPrivateServiceAccess = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances connect through private services access.",
   severity: "high",
   remediationSteps: 'Set connectMode to "PRIVATE_SERVICE_ACCESS" and authorizedNetwork to the VPC.',
-  framework: architecture("Memorystore", "PRIVATE_SERVICE_ACCESS"),
+  framework: googleCloudDocs("memorystore/docs/redis/networking", "Memorystore for Redis: networking (private services access)"),
   tags: ["redis", "network"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

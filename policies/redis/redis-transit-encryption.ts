@@ -2,7 +2,7 @@
 import { shownOr } from "../lib/values";
 import { resourcePolicy } from "../policy";
 import { REDIS_INSTANCE } from "../resource-types";
-import { architecture } from "../sources";
+import { googleCloudDocs } from "../sources";
 import type { RedisInstanceInputs } from "./instance-inputs";
 
 export const redisTransitEncryption = resourcePolicy<RedisInstanceInputs>({
@@ -10,7 +10,7 @@ export const redisTransitEncryption = resourcePolicy<RedisInstanceInputs>({
   description: "Memorystore for Redis instances encrypt traffic in transit.",
   severity: "high",
   remediationSteps: 'Set transitEncryptionMode to "SERVER_AUTHENTICATION" and give clients the instance\'s CA certificate.',
-  framework: architecture("Memorystore", "in-transit encryption (SERVER_AUTHENTICATION)"),
+  framework: googleCloudDocs("memorystore/docs/redis/in-transit-encryption", "Memorystore for Redis: in-transit encryption (SERVER_AUTHENTICATION)"),
   tags: ["redis", "encryption"],
   appliesTo: [REDIS_INSTANCE],
   validate: (instance, _args, report) => {

@@ -5,10 +5,11 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { CONTROL_PLANE_PREFIX, type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
+import { authorisationProblems } from "./authorisation";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import { CHART_NAMES, type NodePoolConfig, type OrgBranch, type PlainStackConfig } from "./schema";
-import { PLATFORM_TENANT } from "../labels";
-import { fromProjectRoot } from "../project-root";
+import { PLATFORM_TENANT } from "./platform-tenant";
+import { fromProjectRoot } from "./project-root";
 
 export const EPHEMERAL_STACK = /^pr-(\d+)$/;
 const MAX_BRANCH_DEPTH = 6;
@@ -19,6 +20,7 @@ export function crossKeyProblems(config: PlainStackConfig, stack: string): Confi
     ...networkProblems(config),
     ...nodePoolProblems(config),
     ...tenantProblems(config),
+    ...authorisationProblems(config),
     ...kafkaProblems(config),
     ...chartProblems(config),
     ...productionProblems(config),

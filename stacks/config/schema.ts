@@ -12,17 +12,16 @@ import { DOMAIN_NAME } from "../../components/shared/domain-name";
 import { COLOURS } from "../../components/blue-green-service/colours";
 import { CONTRACT_STATES } from "../../components/blue-green-service/contract";
 import { TENANT_TIERS } from "../../components/tenant/tenant-tiers";
-import { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
+import { PLATFORM_APPS, type PlatformApp } from "../../components/platform-apps/app-names";
+import { authorisationConfig } from "./authorisation";
 
 export const ENVIRONMENTS = ["dev", "prod", "ephemeral"] as const;
-export { PLATFORM_APPS as APP_NAMES } from "../../components/platform-apps/app-names";
 export const RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
 export const WORKER_PLACEMENTS = ["separate-cluster", "services-cluster-pool"] as const;
 
 export type Environment = (typeof ENVIRONMENTS)[number];
 export type Colour = (typeof COLOURS)[number];
 export type TenantTier = (typeof TENANT_TIERS)[number];
-export type AppName = (typeof APP_NAMES)[number];
 
 const cidr = z
   .string({ error: "an IPv4 CIDR block such as 10.0.0.0/16" })
@@ -129,9 +128,9 @@ const kafkaTopic = z.strictObject({
   replication: int(1, 5).default(3),
   retentionHours: int(1, 24 * 365),
   /** Platform apps that write to the topic; each gets a Kafka ACL for exactly that. */
-  producers: z.array(z.enum(APP_NAMES)).default([]),
+  producers: z.array(z.enum(PLATFORM_APPS)).default([]),
   /** Platform apps that read the topic (from consumer groups named after themselves). */
-  consumers: z.array(z.enum(APP_NAMES)).default([]),
+  consumers: z.array(z.enum(PLATFORM_APPS)).default([]),
 });
 
 const kafka = z.strictObject({
@@ -215,16 +214,19 @@ const tenant = z.strictObject({
   branches: z.array(orgBranch).min(1, { error: "at least one organisation branch" }),
 });
 
-/** A pinned image reference: a tag (never `latest`) or a sha256 digest. */
+/**
+ * A pinned image reference: a tag (never `latest`), a sha256 digest, or a tag pinned by its digest
+ * (`1.4.2@sha256:<64 hex>`: the image is `<registry>/<app>:1.4.2@sha256:...`, which pulls by digest
+ * and keeps the release's name readable; the Artifact Registry repository's tags are immutable too).
+ */
+const IMAGE_VERSION_HINT = "a pinned image tag such as 1.4.2, a tag pinned by digest such as 1.4.2@sha256:<64 hex>, or a digest sha256:<64 hex>";
 const imageVersion = z
-  .string({ error: "a pinned image tag such as 1.4.2, or a digest sha256:<64 hex>" })
-  .regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, {
-    error: "a pinned image tag such as 1.4.2, or a digest sha256:<64 hex>",
-  })
-  .refine((value) => value !== "latest", { error: "a pinned image tag such as 1.4.2 ('latest' is not pinned)" });
+  .string({ error: IMAGE_VERSION_HINT })
+  .regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}(@sha256:[a-f0-9]{64})?)$/, { error: IMAGE_VERSION_HINT })
+  .refine((value) => value.split("@")[0] !== "latest", { error: "a pinned image tag such as 1.4.2 ('latest' is not pinned)" });
 
 const appVersions = z.strictObject(
-  Object.fromEntries(APP_NAMES.map((app) => [app, imageVersion])) as Record<AppName, typeof imageVersion>,
+  Object.fromEntries(PLATFORM_APPS.map((app) => [app, imageVersion])) as Record<PlatformApp, typeof imageVersion>,
 );
 
 const apps = z.strictObject({
@@ -269,6 +271,7 @@ export const stackConfigSchema = z.strictObject({
   charts: charts.optional(),
   kubernetes: kubernetes.optional(),
   tenants: z.array(tenant).min(1, { error: "at least one tenant" }),
+  authorisation: authorisationConfig.optional(),
   apps,
   ephemeral: ephemeral.optional(),
 });

@@ -1,6 +1,6 @@
 /**
  * The committed workflows keep the rules actionlint does not check (workflow-rules.ts), and run the
- * operating modes issue 16 asks for, with arguments the tools' own parsers accept.
+ * operating modes the README documents, with arguments the tools' own parsers accept.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";

@@ -1,6 +1,6 @@
 /**
  * The plan document: the stable JSON shape that CI, reviewers and other tools read
- * (ARCHITECTURE.md section 3). Change it only by adding fields.
+ * (docs/architecture.md#the-offline-plan). Change it only by adding fields.
  */
 
 export type Severity = "critical" | "high" | "medium" | "low";

@@ -3,7 +3,7 @@
  * program registers, with its parent and its inputs exactly as they went over the wire.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, mockOutputs } from "./mock-outputs";
+import { mockCall, mockOutputs } from "../../components/shared/mock-outputs";
 
 export interface RecordedResource {
   readonly urn: string;

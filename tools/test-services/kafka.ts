@@ -104,3 +104,56 @@ async function describeCluster(brokers: string): Promise<void> {
     await admin.disconnect();
   }
 }
+
+/** A Kafka of a test's own that it can stop and start again (same ports, same data): broker outages for real. */
+export interface RestartableKafka extends ServiceHandle {
+  /** Stops the broker (SIGTERM, then SIGKILL after 10 s); its data stays. */
+  halt(): Promise<void>;
+  /** Starts it again on the same ports with the same data, and waits until it serves metadata. */
+  resume(): Promise<void>;
+}
+
+export async function startRestartableKafka(): Promise<RestartableKafka> {
+  return retryOnPortClash("kafka", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "armature-kafka-"));
+    const [brokerPort, controllerPort] = [await freePort(), await freePort()];
+    const properties = path.join(dir, "server.properties");
+    await writeFile(properties, serverProperties(path.join(dir, "data"), brokerPort, controllerPort));
+    await writeFile(path.join(dir, "log4j2.properties"), LOG4J2_CONFIG);
+    const classpath = ["-cp", path.join(KAFKA_LIB_DIR, "*")];
+    const logging = [`-Dlog4j2.configurationFile=${path.join(dir, "log4j2.properties")}`];
+    await run("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", randomUUID(), "-c", properties]).catch(
+      (error: Error & { stderr?: string }) => {
+        throw new Error(`formatting Kafka storage failed: ${error.stderr ?? error.message}`);
+      },
+    );
+    const brokers = `127.0.0.1:${brokerPort}`;
+    const logFile = path.join(dir, "kafka.log");
+    let child: ReturnType<typeof spawnServer> | undefined;
+    const resume = async () => {
+      const started = spawnServer("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.Kafka", properties], logFile);
+      child = started;
+      try {
+        await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250, () => exitReason(started));
+      } catch (error) {
+        await stopServer(started);
+        throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });
+      }
+    };
+    const halt = async () => {
+      if (child) await stopServer(child, 10_000);
+    };
+    await resume();
+    return {
+      name: "kafka",
+      url: brokers,
+      owned: true,
+      halt,
+      resume,
+      stop: async () => {
+        await halt();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  });
+}

@@ -2,13 +2,15 @@
  * Installs what the test services need and the machine lacks, so `npm test` works on a new machine:
  * redis-server, openssl, Java and Maven from Debian (apt-get, as root), and Apache Kafka's jars from Maven
  * Central into a cache folder. Services given through DATABASE_URL / REDIS_URL / KAFKA_BROKERS are
- * skipped. Postgres needs nothing here: it comes from the npm package embedded-postgres.
+ * skipped. It also installs schemathesis (PyPI) into a venv for the contract test. Postgres needs nothing
+ * here: it comes from the npm package embedded-postgres.
  * With --engine it also builds the real Pulumi engine and Kubernetes control plane the e2e tests run
  * (engine/README.md): long the first time, with progress; a few stats when warm.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensureSchemathesis } from "../openapi/schemathesis-install";
 import { ensureEngine } from "./engine/ensure-engine";
 import { KAFKA_LIB_DIR, KAFKA_VERSION, REDIS_SERVER } from "./requirements";
 
@@ -90,6 +92,8 @@ async function prepare(): Promise<void> {
   ensureRedis();
   ensureOpenssl();
   ensureKafka();
+  // The integration lane's contract test runs schemathesis (tools/openapi); install it here, not in a test hook.
+  ensureSchemathesis((line) => log(line));
   if (args.includes("--engine")) await ensureEngine();
 }
 

@@ -3,10 +3,12 @@
  * (printed, never asserted). Run: npm run bench:discovery
  *  1. near-cache resolves per second (baseline: a plain Map lookup, and an HTTP lookup per call)
  *  2. lookup requests per second (baseline: a bare Node HTTP server returning the same JSON)
+ *  2b. the authorisation step's cost: lookup requests per second with it on, against off
  *  3. push invalidation latency p50/p99 with 10 SDK clients (baseline: raw Redis pub/sub)
  *  4. cold start to ready of the bundled image entry point (baseline: a bare Node HTTP server)
  */
 import type { ChildProcess } from "node:child_process";
+import path from "node:path";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { freePort } from "../../../tools/test-services/free-port";
@@ -21,8 +23,8 @@ import { DiscoveryClient } from "../sdk/index";
 const BARE_SERVER = `const body = process.env.BODY; require("node:http").createServer((q, s) => { s.writeHead(200, { "content-type": "application/json; charset=utf-8" }); s.end(body); }).listen(Number(process.env.PORT), "127.0.0.1");`;
 const quietLogger = createLogger({ service: "bench", version: "0", level: "error", format: "json" });
 
-async function requestsPerSecond(url: string): Promise<number> {
-  const result = await autocannon({ url, connections: 32, duration: 8, pipelining: 1 });
+async function requestsPerSecond(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const result = await autocannon({ url, headers, connections: 32, duration: 8, pipelining: 1 });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
 }
@@ -34,7 +36,8 @@ async function main(): Promise<void> {
   const bundle = bundleApp("discovery");
 
   const port = await freePort();
-  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  // The bench's actor is a platform admin, as an operator's would be: the changes below are allowed.
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", AUTHORISATION_RULES: JSON.stringify({ admins: ["bench"] }) };
   const base = `http://127.0.0.1:${port}`;
   const children: ChildProcess[] = [];
   const clients: DiscoveryClient[] = [];
@@ -82,6 +85,25 @@ async function main(): Promise<void> {
     await stop(bare);
     console.log(`\n2. discovery lookup: ${fmt(lookupRate)} req/s (autocannon, 32 connections, 8 s)`);
     console.log(`   baseline bare Node HTTP server, same JSON: ${fmt(bareRate)} req/s (ratio ${(lookupRate / bareRate).toFixed(2)}; target >= 0.5)`);
+
+    // 2b. The authorisation step's cost: the same service (run from source with tsx) with the step on and off,
+    // one at a time, alternating, lookups by a verified-looking tenant caller (an asserted actor: no issuer here).
+    const tenantCaller = { "x-armature-context": Buffer.from(JSON.stringify({ actor: { id: "tenant-acme/acme", type: "service" } })).toString("base64url") };
+    const authorisationRates: Record<"on" | "off", number[]> = { on: [], off: [] };
+    for (const round of [0, 1, 2, 3]) {
+      for (const mode of round % 2 === 0 ? (["on", "off"] as const) : (["off", "on"] as const)) {
+        const benchPort = await freePort();
+        const server = spawnNode(["--import", "tsx", path.join(__dirname, "discovery-server.ts")], { ...env, PORT: String(benchPort), BENCH_AUTHORISATION: mode });
+        children.push(server);
+        await waitForOk(`http://127.0.0.1:${benchPort}/readyz`);
+        authorisationRates[mode].push(await requestsPerSecond(`http://127.0.0.1:${benchPort}/v1/services/checkout`, tenantCaller));
+        await stop(server);
+      }
+    }
+    const onRate = percentile(authorisationRates.on, 50);
+    const offRate = percentile(authorisationRates.off, 50);
+    console.log(`\n2b. authorisation step (Cedar), lookups by a tenant's workload, median of 4 runs: on ${fmt(onRate)} req/s (runs: ${authorisationRates.on.map(fmt).join(", ")})`);
+    console.log(`   baseline the same service with the step off: ${fmt(offRate)} req/s (runs: ${authorisationRates.off.map(fmt).join(", ")}; ratio on/off ${(onRate / offRate).toFixed(2)})`);
 
     // 3. Push invalidation latency with 10 SDK clients.
     const fleet = Array.from({ length: 10 }, () => new DiscoveryClient({ url: base, redisUrl: redis.url, logger: quietLogger }));

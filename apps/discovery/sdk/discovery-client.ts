@@ -10,9 +10,7 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { createRedis } from "../../kit/dependencies";
-import { createHttpClient } from "../../kit/http-client";
-import { type HttpClient, currentContext, log, rethrow } from "../../kit/index";
+import { type HttpClient, createHttpClient, createRedis, currentContext, log, rethrow } from "../../kit/index";
 import { type ChangeMessage, followChanges } from "../change-feed";
 import type { Override, ServiceDocument } from "../service-document";
 import { selectOverride } from "./override-selection";

@@ -42,7 +42,7 @@ describe("flag definition problems", () => {
     const messages = (fields: Record<string, unknown>) => problemsOf(constraint(fields)).map((problem) => problem.message);
     expect(messages({ operator: "IN", value: "a" })).toEqual(['IN compares against a list: put the value in "values", not "value"', 'IN needs at least one entry in "values"']);
     expect(messages({ operator: "NUM_GT", values: ["1"] })).toEqual(['NUM_GT compares against one value: give "value", not "values"', 'NUM_GT needs a "value"']);
-    expect(messages({ operator: "NUM_GT", value: "ten" })).toEqual(['NUM_GT needs a number, found "ten"']);
+    expect(messages({ operator: "NUM_GT", value: "ten" })).toEqual(['NUM_GT needs a decimal number such as 42 or -1.5e3, found "ten"']);
     expect(messages({ operator: "DATE_AFTER", value: "tomorrow" })[0]).toContain("ISO 8601");
     expect(messages({ operator: "SEMVER_GTE", value: "v1.2.0" })[0]).toContain("no leading v");
     expect(messages({ operator: "REGEX", value: "^(?=a)" })[0]).toContain("RE2");

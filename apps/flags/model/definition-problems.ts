@@ -4,7 +4,7 @@
  */
 import semver from "semver";
 import { compileRegex, parseRange } from "../engine/constraints";
-import { type Constraint, type FlagDefinition, LIST_OPERATORS, type Variant } from "./definition";
+import { type Constraint, DATE_TIME_VALUE, type FlagDefinition, LIST_OPERATORS, NUMBER_VALUE, SEMVER_VALUE, type Variant } from "./definition";
 
 export type ProblemCode = "unknown_segment" | "invalid_weights" | "invalid_variants" | "invalid_constraint" | "invalid_dependency";
 
@@ -39,9 +39,9 @@ export function constraintProblems(constraints: readonly Constraint[], path: str
     const badRanges = operator === "IN_CIDR" ? (values ?? []).filter((range) => !parseRange(range.trim())) : [];
     if (badRanges.length > 0) problem(`IN_CIDR needs IP addresses or CIDR ranges such as 10.0.0.0/8; not one: ${badRanges.map((range) => JSON.stringify(range)).join(", ")}`);
     if (value === undefined) return;
-    if (operator.startsWith("NUM_") && (value.trim() === "" || !Number.isFinite(Number(value)))) problem(`${operator} needs a number, found ${JSON.stringify(value)}`);
-    if (operator.startsWith("DATE_") && Number.isNaN(Date.parse(value))) problem(`${operator} needs an ISO 8601 date-time such as 2030-01-01T00:00:00Z, found ${JSON.stringify(value)}`);
-    if (operator.startsWith("SEMVER_") && (value.startsWith("v") || !semver.valid(value))) problem(`${operator} needs a semantic version such as 1.2.3 (no leading v), found ${JSON.stringify(value)}`);
+    if (operator.startsWith("NUM_") && !NUMBER_VALUE.test(value)) problem(`${operator} needs a decimal number such as 42 or -1.5e3, found ${JSON.stringify(value)}`);
+    if (operator.startsWith("DATE_") && !DATE_TIME_VALUE.test(value)) problem(`${operator} needs an ISO 8601 date-time (RFC 3339) such as 2030-01-01T00:00:00Z, found ${JSON.stringify(value)}`);
+    if (operator.startsWith("SEMVER_") && !(SEMVER_VALUE.test(value) && semver.valid(value))) problem(`${operator} needs a semantic version such as 1.2.3 (no leading v), found ${JSON.stringify(value)}`);
     if (operator === "REGEX") {
       try {
         compileRegex(value, false);

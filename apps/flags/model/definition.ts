@@ -19,7 +19,8 @@ export const environmentNameSchema = z.string().regex(ENVIRONMENT_NAME, ENVIRONM
 export const contextNameSchema = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, "a context attribute name: 1-64 letters, digits and _ . -, starting with a letter or _")
-  .refine((name) => name !== "properties", "properties is the bag of custom attributes: name one of them instead");
+  .refine((name) => name !== "properties", "properties is the bag of custom attributes: name one of them instead")
+  .meta({ not: { const: "properties" } });
 const variantNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1-64 characters: letters, digits and . _ -, starting with a letter or digit");
 /** "default" (userId, else sessionId, else random), "random", or any context attribute. */
 export const stickinessSchema = contextNameSchema.describe('"default" (userId, then sessionId, then random), "random", or a context attribute such as organisationId');
@@ -49,27 +50,65 @@ export type Operator = (typeof OPERATORS)[number];
 /** Operators that compare against a list (`values`); the others take one `value`. */
 export const LIST_OPERATORS: ReadonlySet<Operator> = new Set(["IN", "NOT_IN", "STR_STARTS_WITH", "STR_ENDS_WITH", "STR_CONTAINS", "IN_CIDR"]);
 
-export const constraintSchema = z.strictObject({
-  contextName: contextNameSchema,
-  operator: z.enum(OPERATORS),
-  values: z.array(z.string().max(256)).max(1000).optional().describe("For IN, NOT_IN, STR_*, IN_CIDR."),
-  value: z.string().max(256).optional().describe("For NUM_*, DATE_*, SEMVER_*, REGEX."),
-  inverted: z.boolean().optional(),
-  caseInsensitive: z.boolean().optional(),
-});
+const CASE_INSENSITIVE_OPERATORS: readonly Operator[] = ["STR_STARTS_WITH", "STR_ENDS_WITH", "STR_CONTAINS", "REGEX"];
+
+/**
+ * The `value` NUM_*, DATE_* and SEMVER_* compare against, as the API accepts it (definition-problems.ts
+ * checks these, and the OpenAPI document states them): a decimal number (bounded, so always finite),
+ * an RFC 3339 date-time, a semantic version (semver.org's grammar, numbers below 2^53, no leading v).
+ */
+export const NUMBER_VALUE = /^-?(0|[1-9]\d{0,99})(\.\d{1,100})?([eE][+-]?\d{1,2})?$/;
+export const DATE_TIME_VALUE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const SEMVER_NUMBER = "(0|[1-9]\\d{0,14})";
+const SEMVER_IDENTIFIER = `(${SEMVER_NUMBER}|\\d*[a-zA-Z-][0-9a-zA-Z-]*)`;
+export const SEMVER_VALUE = new RegExp(`^${SEMVER_NUMBER}\\.${SEMVER_NUMBER}\\.${SEMVER_NUMBER}(-${SEMVER_IDENTIFIER}(\\.${SEMVER_IDENTIFIER})*)?(\\+[0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*)?$`);
+const operatorsStarting = (prefix: string) => OPERATORS.filter((operator) => operator.startsWith(prefix));
+const valueRule = (operators: readonly Operator[], pattern: RegExp) => ({ if: { properties: { operator: { enum: operators } } }, then: { properties: { value: { pattern: pattern.source } } } });
+
+/**
+ * What definition-problems.ts checks across a constraint's fields, in JSON Schema for the OpenAPI
+ * document (zod refinements have none): a list operator takes at least one `values` entry and no
+ * `value`, the others one `value` and no `values`; caseInsensitive only with STR_* and REGEX.
+ */
+const constraintRules = {
+  oneOf: [
+    { properties: { operator: { enum: [...LIST_OPERATORS] }, values: { minItems: 1 } }, required: ["values"], not: { required: ["value"] } },
+    { properties: { operator: { enum: OPERATORS.filter((operator) => !LIST_OPERATORS.has(operator)) } }, required: ["value"], not: { required: ["values"] } },
+  ],
+  allOf: [
+    { if: { properties: { caseInsensitive: { const: true } }, required: ["caseInsensitive"] }, then: { properties: { operator: { enum: CASE_INSENSITIVE_OPERATORS } } } },
+    valueRule(operatorsStarting("NUM_"), NUMBER_VALUE),
+    valueRule(operatorsStarting("DATE_"), DATE_TIME_VALUE),
+    valueRule(operatorsStarting("SEMVER_"), SEMVER_VALUE),
+  ],
+};
+
+export const constraintSchema = z
+  .strictObject({
+    contextName: contextNameSchema,
+    operator: z.enum(OPERATORS),
+    values: z.array(z.string().max(256)).max(1000).optional().describe("For IN, NOT_IN, STR_*, IN_CIDR: at least one."),
+    value: z.string().max(256).optional().describe("For NUM_* (a decimal number), DATE_* (an RFC 3339 date-time), SEMVER_* (a semantic version), REGEX (an RE2 expression)."),
+    inverted: z.boolean().optional(),
+    caseInsensitive: z.boolean().optional().describe("STR_* and REGEX only."),
+  })
+  // A named component of the OpenAPI document (referenced, not repeated), with its cross-field rules.
+  .meta({ id: "Constraint", ...constraintRules });
 export type Constraint = z.infer<typeof constraintSchema>;
 
-export const variantSchema = z.strictObject({
-  name: variantNameSchema,
-  weight: z.number().int().min(0).max(1000).describe("Per mille: the weights of one list add up to 1000 (500 + 500 is a 50/50 split)."),
-  stickiness: stickinessSchema.optional().describe("What keeps a subject on its variant; every variant of a list has the same (default: \"default\")."),
-  payload: z.strictObject({ type: z.enum(["string", "json", "csv", "number"]), value: z.string().max(16_384) }).optional(),
-  overrides: z
-    .array(z.strictObject({ contextName: contextNameSchema, values: z.array(z.string().max(256)).min(1).max(1000) }))
-    .max(20)
-    .optional()
-    .describe("Subjects always given this variant (e.g. the test team)."),
-});
+export const variantSchema = z
+  .strictObject({
+    name: variantNameSchema,
+    weight: z.number().int().min(0).max(1000).describe("Per mille: the weights of one list add up to 1000 (500 + 500 is a 50/50 split)."),
+    stickiness: stickinessSchema.optional().describe("What keeps a subject on its variant; every variant of a list has the same (default: \"default\")."),
+    payload: z.strictObject({ type: z.enum(["string", "json", "csv", "number"]), value: z.string().max(16_384) }).optional(),
+    overrides: z
+      .array(z.strictObject({ contextName: contextNameSchema, values: z.array(z.string().max(256)).min(1).max(1000) }))
+      .max(20)
+      .optional()
+      .describe("Subjects always given this variant (e.g. the test team)."),
+  })
+  .meta({ id: "Variant" });
 export type Variant = z.infer<typeof variantSchema>;
 
 const matcherShape = {
@@ -120,6 +159,7 @@ export const flagDefinitionSchema = z.strictObject({
       for (const name of Object.keys(environments)) if (!ENVIRONMENT_NAME.test(name)) context.addIssue({ code: "custom", path: [name], message: `${JSON.stringify(name)} is not ${ENVIRONMENT_RULE}` });
       if (Object.keys(environments).length > 20) context.addIssue({ code: "custom", message: "at most 20 environments" });
     })
+    .meta({ propertyNames: { pattern: ENVIRONMENT_NAME.source }, maxProperties: 20 })
     .default({})
     .describe("Per environment; an environment not listed has the flag off (DISABLED)."),
   dependencies: z.array(dependencySchema).max(10).default([]).describe("Flags that must be on (or off) for this one to be on."),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { type App, problemSchema, sendProblem } from "../../kit/index";
 import type { ExposurePublisher } from "../exposure-publisher";
 import type { FlagStore } from "../flag-store";
+import * as access from "./access";
 import { contextNameSchema, environmentNameSchema, flagKeySchema, flagSetSchema } from "../model/definition";
 import { exposureBatchSchema } from "../model/exposure";
 import type { FlagEvaluations } from "../sdk/flag-evaluations";
@@ -33,6 +34,7 @@ const contextSchema = z.strictObject({
   properties: z
     .record(contextNameSchema, z.union([z.string().max(1024), z.number(), z.boolean(), z.null()]))
     .refine((properties) => Object.keys(properties).length <= 100, "at most 100 properties")
+    .meta({ maxProperties: 100 })
     .optional(),
 });
 
@@ -67,6 +69,7 @@ export function registerClientRoutes(app: App, deps: ClientRoutesDeps): void {
   app.post(
     "/v1/evaluate",
     {
+      config: { authorisation: access.sdkEndpoint },
       schema: {
         tags: ["sdk"],
         summary: "Evaluate flags on the server, for clients without an in-process SDK. Same answers, reasons and toggles as the SDK.",
@@ -97,6 +100,7 @@ export function registerClientRoutes(app: App, deps: ClientRoutesDeps): void {
   app.post(
     "/v1/exposures",
     {
+      config: { authorisation: access.sdkEndpoint },
       schema: {
         tags: ["sdk"],
         summary: "Record exposure events (SDKs send them in batches); written to Kafka flags.exposure.v1. 503: keep the batch and retry.",

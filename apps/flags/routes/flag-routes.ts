@@ -1,9 +1,10 @@
 /** The flags API: create, read, replace and delete flags, move them along their lifecycle, read their audit trail. */
 import { z } from "zod";
-import { type App, requireActor } from "../../kit/index";
+import { ACTOR_REQUIRED, type App, requireActor } from "../../kit/index";
 import type { FlagStore } from "../flag-store";
+import * as access from "./access";
 import { flagDefinitionSchema, flagDocumentSchema, flagKeySchema, lifecycleSchema } from "../model/definition";
-import { type PublishChange, announce, auditEntrySchema, auditQuerySchema, errorResponses, notFound } from "./shared";
+import { DEFINITION_RULES, type PublishChange, announce, auditEntrySchema, auditQuerySchema, errorResponses, notFound } from "./shared";
 
 const params = z.strictObject({ key: flagKeySchema });
 const tags = ["flags"];
@@ -30,9 +31,12 @@ export function registerFlagRoutes(app: App, store: FlagStore, publish: PublishC
   app.put(
     "/v1/flags/:key",
     {
+      config: { authorisation: access.putFlag },
       schema: {
         tags,
         summary: "Create a flag (it starts off-by-default) or replace its definition. Segments and parent flags must exist; variant weights add up to 1000.",
+        description: DEFINITION_RULES,
+        security: ACTOR_REQUIRED,
         params,
         body: flagDefinitionSchema,
         response: { 200: flagDocumentSchema, 201: flagDocumentSchema, ...errorResponses },
@@ -47,7 +51,7 @@ export function registerFlagRoutes(app: App, store: FlagStore, publish: PublishC
     },
   );
 
-  app.delete("/v1/flags/:key", { schema: { tags, summary: "Delete a flag (after its checks are gone from code). 409 while other flags depend on it.", params, response: { 204: z.null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete("/v1/flags/:key", { config: { authorisation: access.changeWholeFlag }, schema: { tags, summary: "Delete a flag (after its checks are gone from code). 409 while other flags depend on it.", security: ACTOR_REQUIRED, params, response: { 204: z.null(), ...errorResponses } } }, async (request, reply) => {
     const by = requireActor(reply);
     if (!by) return reply;
     const change = await store.deleteFlag(request.params.key, by);
@@ -59,9 +63,11 @@ export function registerFlagRoutes(app: App, store: FlagStore, publish: PublishC
   app.post(
     "/v1/flags/:key/lifecycle",
     {
+      config: { authorisation: access.changeWholeFlag },
       schema: {
         tags,
         summary: "Move a flag along off-by-default → on-by-default → always-on (on-by-default may go back). Any other move is a 409.",
+        security: ACTOR_REQUIRED,
         params,
         body: z.strictObject({ to: lifecycleSchema }),
         response: { 200: flagDocumentSchema, ...errorResponses },

@@ -1,9 +1,10 @@
 /** The segments API: reusable sets of constraints ("internal users", "enterprise orgs") that flags refer to by key. */
 import { z } from "zod";
-import { type App, requireActor } from "../../kit/index";
+import { ACTOR_REQUIRED, type App, requireActor } from "../../kit/index";
 import type { FlagStore } from "../flag-store";
+import * as access from "./access";
 import { segmentDefinitionSchema, segmentDocumentSchema, segmentKeySchema } from "../model/definition";
-import { type PublishChange, announce, auditEntrySchema, auditQuerySchema, errorResponses, notFound } from "./shared";
+import { CONSTRAINT_RULES, type PublishChange, announce, auditEntrySchema, auditQuerySchema, errorResponses, notFound } from "./shared";
 
 const params = z.strictObject({ key: segmentKeySchema });
 const tags = ["segments"];
@@ -20,7 +21,7 @@ export function registerSegmentRoutes(app: App, store: FlagStore, publish: Publi
 
   app.put(
     "/v1/segments/:key",
-    { schema: { tags, summary: "Create or replace a segment; every flag using it changes with it.", params, body: segmentDefinitionSchema, response: { 200: segmentDocumentSchema, 201: segmentDocumentSchema, ...errorResponses } } },
+    { config: { authorisation: access.changeSegment }, schema: { tags, summary: "Create or replace a segment; every flag using it changes with it.", description: CONSTRAINT_RULES, security: ACTOR_REQUIRED, params, body: segmentDefinitionSchema, response: { 200: segmentDocumentSchema, 201: segmentDocumentSchema, ...errorResponses } } },
     async (request, reply) => {
       const by = requireActor(reply);
       if (!by) return reply;
@@ -30,7 +31,7 @@ export function registerSegmentRoutes(app: App, store: FlagStore, publish: Publi
     },
   );
 
-  app.delete("/v1/segments/:key", { schema: { tags, summary: "Delete a segment. 409 while a flag uses it.", params, response: { 204: z.null(), ...errorResponses } } }, async (request, reply) => {
+  app.delete("/v1/segments/:key", { config: { authorisation: access.changeSegment }, schema: { tags, summary: "Delete a segment. 409 while a flag uses it.", security: ACTOR_REQUIRED, params, response: { 204: z.null(), ...errorResponses } } }, async (request, reply) => {
     const by = requireActor(reply);
     if (!by) return reply;
     const change = await store.deleteSegment(request.params.key, by);

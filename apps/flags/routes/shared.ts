@@ -6,6 +6,13 @@ import type { FlagChange } from "../change-feed";
 
 export const errorResponses = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema };
 
+/** The rules of a constraint the service checks beyond the body schema (definition-problems.ts): 400 invalid_constraint. */
+export const CONSTRAINT_RULES =
+  "Checked by the service beyond the schema (400 invalid_constraint): REGEX values are RE2 expressions (no look-around or back-references), IN_CIDR values IP addresses or CIDR ranges. The value/values split and the NUM_*, DATE_* and SEMVER_* value formats are in the schema, and checked with the same patterns.";
+
+/** The rules of a flag definition that need the other flags and segments, or arithmetic JSON Schema cannot do. */
+export const DEFINITION_RULES = `Checked by the service beyond the schema: every segment a rule or opt-out names exists (400 unknown_segment); each variant list's weights add up to 1000, its names are unique and its variants share one stickiness, json and number payloads parse (400 invalid_weights, invalid_variants); a dependency names another existing flag that has no dependencies itself, once (400 invalid_dependency). ${CONSTRAINT_RULES}`;
+
 /** Tells every flags replica and SDK about a committed change. */
 export type PublishChange = (change: FlagChange) => Promise<void>;
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { currentContext } from "../../kit/invocation-scope";
+import { currentContext } from "../../kit/index";
 import type { FlagContext } from "../engine/context";
 import { type Evaluation, OUTCOMES } from "../engine/evaluation";
 import type { CompiledFlag, FlagEvaluator } from "../engine/flag-evaluator";

@@ -9,7 +9,7 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { createRedis } from "../../kit/dependencies";
+import { createRedis } from "../../kit/index";
 import { FLAG_CHANGES_CHANNEL, parseChange } from "../change-feed";
 import type { FlagSet } from "../model/definition";
 import type { FlagSetReplica } from "./flag-set-replica";

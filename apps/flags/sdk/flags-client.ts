@@ -9,7 +9,7 @@ import { EventEmitter } from "node:events";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { log } from "../../kit/logger";
+import { log } from "../../kit/index";
 import type { FlagContext } from "../engine/context";
 import type { Evaluation } from "../engine/evaluation";
 import type { FlagSet } from "../model/definition";

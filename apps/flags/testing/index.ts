@@ -3,11 +3,12 @@ import type { DestinationStream } from "pino";
 import type { KitConfig } from "../../kit/config";
 import { createService, type Service } from "../../kit/index";
 import { actorHeader } from "../../kit/testing/actor-header";
+import { testAuthorisationEnv } from "../../kit/testing/authorisation-rules";
 import { type FlagsConfig, flagsConfigSchema } from "../config";
 import { setupFlags } from "../flags-service";
 
 export function startFlags(env: Record<string, string>, logDestination?: DestinationStream): Promise<Service<KitConfig & FlagsConfig>> {
-  return createService({ name: "flags", config: flagsConfigSchema, setup: setupFlags, env: { HOST: "127.0.0.1", PORT: "0", ...env }, logDestination });
+  return createService({ name: "flags", config: flagsConfigSchema, setup: setupFlags, env: { HOST: "127.0.0.1", PORT: "0", ...testAuthorisationEnv(), ...env }, logDestination });
 }
 
 /** A JSON request to the flags API as `actor`: the status, the parsed body, and the flag-set version a write produced. */

@@ -20,13 +20,18 @@ export const checkResultSchema = z.object({
 });
 export type CheckResult = z.infer<typeof checkResultSchema>;
 
-export const healthDocumentSchema = z.object({
-  status: healthStatusSchema,
-  version: z.string().optional(),
-  serviceId: z.string().optional(),
-  description: z.string().optional(),
-  checks: z.record(z.string(), z.array(checkResultSchema)).optional(),
-});
+/** The health document's name among the OpenAPI document's component schemas. */
+export const HEALTH_COMPONENT = "HealthDocument";
+
+export const healthDocumentSchema = z
+  .object({
+    status: healthStatusSchema,
+    version: z.string().optional(),
+    serviceId: z.string().optional(),
+    description: z.string().optional(),
+    checks: z.record(z.string(), z.array(checkResultSchema)).optional(),
+  })
+  .meta({ id: HEALTH_COMPONENT, description: "A health document (application/health+json): 200 for pass and warn, 503 for fail." });
 export type HealthDocument = z.infer<typeof healthDocumentSchema>;
 
 const RANK: Record<HealthStatus, number> = { pass: 0, warn: 1, fail: 2 };

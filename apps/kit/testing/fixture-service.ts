@@ -22,6 +22,8 @@ export function setupFixture(kit: ServiceKit<KitConfig & z.infer<typeof fixtureC
   app.post(
     "/things/:id",
     {
+      // Stores nothing: asks only to read, so any caller may use it (the kit's own contract tests).
+      config: { authorisation: () => ({ action: "read", resource: { kind: "endpoint", route: "POST /things/:id" } }) },
       schema: {
         summary: "Stores nothing; echoes a validated thing.",
         params: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/) }),

@@ -6,8 +6,7 @@
  * DATABASE_TLS_SERVER_NAME, exactly as the apps have it (apps/kit/postgres-tls.ts).
  */
 import pg from "pg";
-import { ConfigError } from "../../kit/config";
-import { type PostgresConnectionConfig, describePostgresTlsFailure, postgresConnectionConfig } from "../../kit/postgres-tls";
+import { ConfigError, type PostgresConnectionConfig, describePostgresTlsFailure, postgresConnectionConfig } from "../../kit/index";
 import { MigratorError } from "./errors";
 
 export const applicationName = "armature-migrator";

@@ -1,6 +1,6 @@
 /** The CLI's client of the worker API: JSON in and out, problem documents turned into one-line errors. */
 // The invocation-context module only: the CLI bundle stays free of the server side of the kit.
-import { encodeContextHeader } from "../../kit/invocation-context";
+import { encodeContextHeader } from "../../kit/index";
 
 export class CliError extends Error {
   constructor(

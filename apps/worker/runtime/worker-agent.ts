@@ -1,5 +1,5 @@
 /**
- * A service's worker agent = its jobs + this runtime, on the kit: the agent loop, the scheduler,
+ * A service's worker agent = its jobs + this runtime, on the kit: the claim loop, the scheduler,
  * wake-up notifications, the HTTP API (OpenAPI at /openapi.json), metrics, health, and the
  * spot-friendly shutdown. A product team writes:
  *
@@ -17,7 +17,7 @@ import type pg from "pg";
 import type { DestinationStream } from "pino";
 import type { z } from "zod";
 import { type KitConfig, type Service, type ServiceKit, type ServiceOptions, createService, runService } from "../../kit/index";
-import { Agent } from "./agent";
+import { ClaimLoop } from "./claim-loop";
 import { registerJobsRoutes } from "./api/jobs-routes";
 import { registerRunsRoutes } from "./api/runs-routes";
 import { registerSchedulesRoutes } from "./api/schedules-routes";
@@ -63,7 +63,7 @@ export interface WorkerAgentOptions<S extends z.ZodObject = z.ZodObject<Record<n
 
 /** The parts of a running agent that tests and tools reach for. */
 export interface WorkerAgent {
-  readonly agent: Agent;
+  readonly claimLoop: ClaimLoop;
   readonly registry: JobRegistry;
   readonly queue: RunQueue;
   readonly history: RunHistory;
@@ -92,7 +92,7 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   const history = new RunHistory(db);
   const schedules = new ScheduleStore(db, queue);
   const metrics = createWorkerMetrics(kit.metrics.registry);
-  const agent = new Agent({
+  const claimLoop = new ClaimLoop({
     agentId: config.WORKER_AGENT_ID ?? `${hostname()}-${process.pid}`,
     queue,
     registry,
@@ -103,15 +103,15 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
     logger: kit.logger,
     metrics,
   });
-  registerQueueGauges(kit.metrics.registry, queue, { running: () => agent.running, concurrency: config.WORKER_CONCURRENCY, logger: kit.logger });
+  registerQueueGauges(kit.metrics.registry, queue, { running: () => claimLoop.running, concurrency: config.WORKER_CONCURRENCY, logger: kit.logger });
   const scheduler = new Scheduler({ store: schedules, registry, invoke: (name, received, fn) => kit.invoke(name, received, fn), pollMs: config.WORKER_POLL_MS, logger: kit.logger, codeSchedules });
-  const wakeups = new Wakeups(config.DATABASE_URL, kit.logger, (jobId) => agent.wake(jobId), config.HEALTH_CHECK_TIMEOUT_MS);
+  const wakeups = new Wakeups(config.DATABASE_URL, kit.logger, (jobId) => claimLoop.wake(jobId), config.HEALTH_CHECK_TIMEOUT_MS);
 
   registerJobsRoutes(kit.app, { registry, queue, history });
   registerRunsRoutes(kit.app, { queue, history });
   registerSchedulesRoutes(kit.app, { registry, schedules });
 
-  agent.start();
+  claimLoop.start();
   scheduler.start();
   wakeups.start();
 
@@ -120,15 +120,15 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   let drainStartedAt = Date.now();
   kit.onDrain(() => {
     drainStartedAt = Date.now();
-    agent.drain();
+    claimLoop.drain();
   });
   kit.onShutdown(async () => {
     await scheduler.stop();
     const finishBy = drainStartedAt + config.SHUTDOWN_TIMEOUT_MS - config.WORKER_HANDBACK_MS;
-    await agent.stop({ finishBy, handBackBy: finishBy + config.WORKER_HANDBACK_MS / 2 });
+    await claimLoop.stop({ finishBy, handBackBy: finishBy + config.WORKER_HANDBACK_MS / 2 });
     await wakeups.close();
   });
-  return { agent, registry, queue, history, schedules };
+  return { claimLoop, registry, queue, history, schedules };
 }
 
 function serviceOptions<S extends z.ZodObject>(options: WorkerAgentOptions<S>, started?: (worker: WorkerAgent) => void): ServiceOptions<z.ZodObject> {

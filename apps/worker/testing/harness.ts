@@ -2,6 +2,7 @@
 import pg from "pg";
 import { encodeContextHeader } from "../../kit/index";
 import type { KitConfig, Service } from "../../kit/index";
+import { testAuthorisationEnv } from "../../kit/testing/authorisation-rules";
 import { discardLogs } from "../../kit/testing/log-capture";
 import { migrateToLatest } from "../../migrator/src";
 import type { WorkerAgent, WorkerConfig } from "../runtime/index";
@@ -31,7 +32,7 @@ export function startTestAgent(databaseUrl: string, id: string, env: Record<stri
   return createWorkerAgent({
     name: "test-worker",
     jobs: ({ pool }) => testJobs(pool),
-    env: { HOST: "127.0.0.1", PORT: "0", DATABASE_URL: databaseUrl, WORKER_AGENT_ID: id, LOG_LEVEL: "warn", ...FAST, ...env },
+    env: { HOST: "127.0.0.1", PORT: "0", DATABASE_URL: databaseUrl, WORKER_AGENT_ID: id, LOG_LEVEL: "warn", ...FAST, ...testAuthorisationEnv(), ...env },
     logDestination: discardLogs(),
   });
 }

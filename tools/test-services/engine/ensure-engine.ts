@@ -52,7 +52,7 @@ export async function ensureEngine(log: Log = writeToStderr): Promise<EngineBina
   const kubernetes = kubernetesRecipe();
   const provider = kubernetesProviderRecipe();
   const etcd = ensureEtcd(log);
-  // Issue 14: a pulumi on PATH is used (when it is the right version) before a build of our own.
+  // A pulumi on PATH is used (when it is the right version) before a build of our own.
   const pulumiFromPath = pulumiOnPath(pulumi.version, log);
   if (!(builtDir(kubernetes) && builtDir(provider) && (pulumiFromPath || builtDir(pulumi)))) assertGo();
 

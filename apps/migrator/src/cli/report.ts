@@ -4,7 +4,7 @@
  * they stay pipeable whatever the log format.
  */
 import { Writable } from "node:stream";
-import { createLogger } from "../../../kit/logger";
+import { createLogger } from "../../../kit/index";
 import { describeHolder } from "../advisory-lock";
 import type { StatusReport, StepState } from "../inspect";
 import type { MigratorEvent } from "../migrate";

@@ -1,7 +1,8 @@
 /** Jobs and triggers: what this agent runs, and running one on demand. */
 import { z } from "zod";
-import { type App, problemSchema } from "../../../kit/index";
+import { ACTOR_REQUIRED, type App, problemSchema } from "../../../kit/index";
 import { jobIdSchema } from "../job-definition";
+import * as access from "./access";
 import type { JobRegistry } from "../job-registry";
 import type { RunHistory } from "../run-history";
 import type { RunQueue } from "../run-queue";
@@ -30,9 +31,12 @@ export function registerJobsRoutes(app: App, { registry, queue, history }: JobsR
   app.post(
     "/v1/jobs/:jobId/runs",
     {
+      config: { authorisation: access.triggerJob },
       schema: {
         tags: ["jobs"],
         summary: "Trigger a run. If the same job with the same parameters is queued and not started yet, the trigger joins that run (deduplicated).",
+        description: "`params` must satisfy the job's own parameter schema (GET /v1/jobs/{jobId} shows it): checked by the service, 400 invalid_params.",
+        security: ACTOR_REQUIRED,
         params: jobParams,
         body: z.strictObject({ params: z.record(z.string(), z.unknown()).default({}).describe("Checked against the job's parameter schema.") }),
         response: { 202: triggerResponseSchema, ...errors },

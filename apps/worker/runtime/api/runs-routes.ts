@@ -1,7 +1,8 @@
 /** Runs: history and status, attempts, triggers, logs; redriving dead runs and cancelling waiting ones. */
 import { z } from "zod";
-import { type App, problemSchema, requireActor } from "../../../kit/index";
+import { ACTOR_REQUIRED, type App, problemSchema, requireActor } from "../../../kit/index";
 import { jobIdSchema } from "../job-definition";
+import * as access from "./access";
 import type { RunHistory } from "../run-history";
 import type { RunQueue } from "../run-queue";
 import { RUN_STATES } from "../states";
@@ -64,7 +65,7 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
 
   app.post(
     "/v1/runs/:runId/retry",
-    { schema: { tags, summary: "Redrive a dead (or cancelled) run: it gets a fresh set of attempts and keeps its checkpoint.", params: runParams, response: { 202: triggerResponseSchema, ...errors } } },
+    { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Redrive a dead (or cancelled) run: it gets a fresh set of attempts and keeps its checkpoint.", security: ACTOR_REQUIRED, params: runParams, response: { 202: triggerResponseSchema, ...errors } } },
     async (request, reply) => {
       const context = changeContext(reply);
       if (!context) return reply;
@@ -76,7 +77,7 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
     },
   );
 
-  app.post("/v1/runs/:runId/cancel", { schema: { tags, summary: "Cancel a run that has not started (queued, or waiting to retry).", params: runParams, response: { 200: runDocumentSchema, ...errors } } }, async (request, reply) => {
+  app.post("/v1/runs/:runId/cancel", { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Cancel a run that has not started (queued, or waiting to retry).", security: ACTOR_REQUIRED, params: runParams, response: { 200: runDocumentSchema, ...errors } } }, async (request, reply) => {
     const by = requireActor(reply);
     if (!by) return reply;
     const cancelled = await queue.cancel(request.params.runId, `cancelled by ${by.actor}`);

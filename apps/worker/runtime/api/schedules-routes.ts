@@ -1,7 +1,8 @@
 /** Cron schedules: list, read, create or replace (validated: job, parameters, cron, time zone), delete. */
 import { z } from "zod";
-import { type App, problemSchema, requireActor } from "../../../kit/index";
+import { ACTOR_REQUIRED, type App, problemSchema, requireActor } from "../../../kit/index";
 import { parseCron } from "../cron-schedule";
+import * as access from "./access";
 import type { JobRegistry } from "../job-registry";
 import type { ScheduleStore } from "../schedule-store";
 import { putScheduleBodySchema, scheduleDocumentSchema, scheduleIdSchema } from "./documents";
@@ -30,9 +31,12 @@ export function registerSchedulesRoutes(app: App, { registry, schedules }: Sched
   app.put(
     "/v1/schedules/:id",
     {
+      config: { authorisation: access.putSchedule(schedules) },
       schema: {
         tags,
         summary: "Create or replace a schedule: run a job with fixed parameters at every tick of a cron expression, in a time zone. A tick fires once across all agents.",
+        description: "Checked by the service beyond the schema: `jobId` names a job this agent runs (400 unknown_job), `params` satisfy its parameter schema (400 invalid_params), `cron` parses (400 invalid_cron), `timezone` is an IANA time zone (400 invalid_timezone).",
+        security: ACTOR_REQUIRED,
         params: idParams,
         body: putScheduleBodySchema,
         response: { 200: scheduleDocumentSchema, 201: scheduleDocumentSchema, ...errors },
@@ -53,7 +57,7 @@ export function registerSchedulesRoutes(app: App, { registry, schedules }: Sched
     },
   );
 
-  app.delete("/v1/schedules/:id", { schema: { tags, summary: "Delete a schedule (a schedule declared in code comes back when an agent starts).", params: idParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+  app.delete("/v1/schedules/:id", { config: { authorisation: access.deleteSchedule(schedules) }, schema: { tags, summary: "Delete a schedule (a schedule declared in code comes back when an agent starts).", security: ACTOR_REQUIRED, params: idParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
     if (!requireActor(reply)) return reply;
     if (!(await schedules.remove(request.params.id))) return missing(reply, request.params.id);
     return reply.code(204).send(null);
