@@ -42,6 +42,9 @@ export interface ResourcePolicySpec<Props> extends PolicyMetadata {
   readonly validate: ResourceCheck<Props>;
 }
 
+/** Where a validation keeps its type test, so the plan's runner skips other types without a call. */
+const APPLIES_TO = Symbol("armature.appliesTo");
+
 /**
  * A resource policy. The rule for unknown values (README, "Unknown values"): an unknown value never
  * makes a violation. Read a value the verdict needs plainly (the SDK then reports the advisory
@@ -59,7 +62,19 @@ export function resourcePolicy<Props = Readonly<Record<string, unknown>>>(spec: 
   if (Array.isArray(appliesTo) && appliesTo.length === 1) {
     Object.assign(validateResource, { __pulumiType: appliesTo[0] as string });
   }
+  Object.defineProperty(validateResource, APPLIES_TO, { value: applies });
   return { ...metadata, tags: [...metadata.tags], validateResource };
+}
+
+/**
+ * False when calling `validation` for a resource of `type` can only end in "not applicable": its
+ * `__pulumiType` (which the SDK's server also skips on) or a resource policy's `appliesTo` names
+ * other types. True when it cannot tell.
+ */
+export function validationAppliesTo(validation: unknown, type: string): boolean {
+  const { __pulumiType: pulumiType, [APPLIES_TO]: applies } = validation as { __pulumiType?: unknown; [APPLIES_TO]?: (type: string) => boolean };
+  if (typeof pulumiType === "string" && pulumiType.length > 0 && pulumiType !== type) return false;
+  return applies ? applies(type) : true;
 }
 
 export interface StackPolicySpec extends PolicyMetadata {

@@ -15,7 +15,7 @@ import type {
 } from "@pulumi/policy";
 import { enforcementOf, policyConfigOf } from "./enforcement";
 import { asPreviewInputs, isUnknownValueError } from "./lib/unknowns";
-import { type ArmaturePolicy, isStackPolicy } from "./policy";
+import { type ArmaturePolicy, isStackPolicy, validationAppliesTo } from "./policy";
 
 /** A resource to check: inputs resolved, with `undefined` for a value unknown during a preview. */
 export interface PolicySubject {
@@ -49,7 +49,13 @@ export interface PolicyFinding {
 /** How the subjects' inputs reach the policy: as the CLI gives them (the default), or raw. */
 export type InputMode = "preview" | "raw";
 
-/** Runs every enabled policy: resource policies on each subject, stack policies once. */
+/**
+ * Runs every enabled policy: resource policies on each subject, stack policies once. What every
+ * policy sees of a subject (props, options, provider) is built once per subject, not once per
+ * policy, and a policy is not called for a type it declares it does not apply to (the SDK's own
+ * `__pulumiType` skip, and `appliesTo` of policy.ts): a plan of many tenants has tens of thousands
+ * of subjects and about a hundred policies.
+ */
 export async function evaluatePolicies(
   policies: readonly ArmaturePolicy[],
   subjects: readonly PolicySubject[],
@@ -58,6 +64,9 @@ export async function evaluatePolicies(
 ): Promise<PolicyFinding[]> {
   const findings: PolicyFinding[] = [];
   const withProps = subjects.map((subject) => ({ subject, props: mode === "preview" ? asPreviewInputs({ ...subject.inputs }) : { ...subject.inputs } }));
+  const providerProps: ProviderProps = new Map();
+  const described = withProps.map(({ subject, props }) => describe(subject, props, mode, providerProps));
+  let stackResources: PolicyResource[] | undefined;
   for (const policy of policies) {
     const level = enforcementOf(policy, config);
     if (level === "disabled") continue;
@@ -66,14 +75,18 @@ export async function evaluatePolicies(
     const record = (urn: string | null, message: string, cannotRun = false) =>
       findings.push({ policy, enforcement: cannotRun ? "advisory" : enforcement, urn, message, cannotRun });
     if (isStackPolicy(policy)) {
-      const args = stackValidationArgs(mode === "preview" ? withProps.map(asPreviewOutputs) : withProps, getConfig, mode);
+      stackResources ??= stackPolicyResources(mode === "preview" ? withProps.map(asPreviewOutputs) : withProps, mode, providerProps);
+      const args: StackValidationArgs = { resources: stackResources, stackTags: new Map(), getConfig, notApplicable };
       await guarded(null, record, () => policy.validateStack(args, (message, urn) => record(urn ?? null, message)));
       continue;
     }
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-    for (const { subject, props } of withProps) {
-      const args = resourceValidationArgs(subject, props, getConfig, mode);
+    for (let index = 0; index < withProps.length; index++) {
+      const subject = withProps[index]!.subject;
+      if (!validations.some((validation) => validationAppliesTo(validation, subject.type))) continue;
+      const args: ResourceValidationArgs = { ...described[index]!, stackTags: new Map(), getConfig, notApplicable };
       for (const validation of validations) {
+        if (!validationAppliesTo(validation, subject.type)) continue;
         await guarded(subject.urn, record, () => validation(args, (message) => record(subject.urn, message)));
       }
     }
@@ -110,7 +123,7 @@ const notApplicable = (reason?: string): never => {
 
 /** The arguments the CLI passes to a resource policy. */
 export function resourceValidationArgs(subject: PolicySubject, props: Record<string, unknown>, getConfig: GetConfig, mode: InputMode): ResourceValidationArgs {
-  return { ...describe(subject, props, mode), stackTags: new Map(), getConfig, notApplicable };
+  return { ...describe(subject, props, mode, new Map()), stackTags: new Map(), getConfig, notApplicable };
 }
 
 /** The arguments the CLI passes to a stack policy, with parents and dependencies linked. */
@@ -119,7 +132,15 @@ export function stackValidationArgs(
   getConfig: GetConfig,
   mode: InputMode,
 ): StackValidationArgs {
-  const policyResources = resources.map(({ subject, props }): PolicyResource => ({ ...describe(subject, props, mode), dependencies: [], propertyDependencies: {} }));
+  return { resources: stackPolicyResources(resources, mode, new Map()), stackTags: new Map(), getConfig, notApplicable };
+}
+
+function stackPolicyResources(
+  resources: readonly { readonly subject: PolicySubject; readonly props: Record<string, unknown> }[],
+  mode: InputMode,
+  providerProps: ProviderProps,
+): PolicyResource[] {
+  const policyResources = resources.map(({ subject, props }): PolicyResource => ({ ...describe(subject, props, mode, providerProps), dependencies: [], propertyDependencies: {} }));
   const byUrn = new Map(policyResources.map((resource) => [resource.urn, resource]));
   resources.forEach(({ subject }, index) => {
     const resource = policyResources[index]!;
@@ -127,13 +148,13 @@ export function stackValidationArgs(
     if (parent) resource.parent = parent;
     resource.dependencies = (subject.dependencies ?? []).flatMap((urn) => byUrn.get(urn) ?? []);
   });
-  return { resources: policyResources, stackTags: new Map(), getConfig, notApplicable };
+  return policyResources;
 }
 
 /** What resource and stack policies both see of a resource. */
-function describe(subject: PolicySubject, props: Record<string, unknown>, mode: InputMode) {
+function describe(subject: PolicySubject, props: Record<string, unknown>, mode: InputMode, providerProps: ProviderProps) {
   const isType = (resourceClass: unknown) => (resourceClass as { __pulumiType?: string } | undefined)?.__pulumiType === subject.type;
-  const provider = providerOf(subject, mode);
+  const provider = providerOf(subject, mode, providerProps);
   return {
     type: subject.type,
     props,
@@ -158,10 +179,14 @@ function optionsOf(subject: PolicySubject): PolicyResourceOptions {
   };
 }
 
-function providerOf(subject: PolicySubject, mode: InputMode): PolicyProviderResource | undefined {
+/** A provider's props as policies see them, per inputs object: resources that share a provider share its view. */
+type ProviderProps = Map<object, Record<string, unknown>>;
+
+function providerOf(subject: PolicySubject, mode: InputMode, providerProps: ProviderProps): PolicyProviderResource | undefined {
   const provider = subject.provider;
   if (!provider) return undefined;
-  const props = mode === "preview" ? asPreviewInputs({ ...provider.inputs }) : { ...provider.inputs };
+  let props = providerProps.get(provider.inputs);
+  if (!props) providerProps.set(provider.inputs, (props = mode === "preview" ? asPreviewInputs({ ...provider.inputs }) : { ...provider.inputs }));
   return { type: provider.type, name: provider.name, urn: provider.urn, props };
 }
 
@@ -176,7 +201,9 @@ async function guarded(
   run: () => void | Promise<void>,
 ): Promise<void> {
   try {
-    await run();
+    // Most policies are synchronous: awaiting only a returned promise saves a microtask per call.
+    const result = run();
+    if (result instanceof Promise) await result;
   } catch (error) {
     if (error instanceof NotApplicable) return;
     if (!isUnknownValueError(error)) throw error;

@@ -50,8 +50,9 @@ export interface SelfRegistration {
 export function createSelfRegistration(options: SelfRegistrationOptions): SelfRegistration {
   const retryMs = options.retryMs ?? 500;
   const url = new URL(`/v1/services/${encodeURIComponent(options.name)}`, options.discoveryUrl);
-  // Who registers is proven by the caller token; the asserted actor names the app where no token is checked.
-  const received: WireContext = { actor: { id: options.name, type: "service" } };
+  // Who registers is proven by the caller token (the asserted actor is then dropped). Where no token
+  // is checked (no CALLER_TOKEN_ISSUERS: compose, tests), the app asserts itself as a platform app.
+  const received: WireContext = { actor: { id: `platform/${options.name}`, type: "service" } };
   let stopped = false;
   let isRegistered = false;
   let timer: NodeJS.Timeout | undefined;

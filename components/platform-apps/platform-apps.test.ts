@@ -250,6 +250,32 @@ describe("PlatformApps: the health service", () => {
   });
 });
 
+describe("PlatformApps: self-registration", () => {
+  it("registers each platform app in discovery at its active Service, kept while pods come and go; worker agents do not register", async () => {
+    new PlatformApps("self-registration", args());
+    await mocks.settle();
+    const services = mocks.ofType("kubernetes:core/v1:Service").filter((candidate) => candidate.inputs.metadata.namespace === "platform");
+    const registered = new Set<string>();
+    for (const deployment of partsOf("self-registration", "kubernetes:apps/v1:Deployment")) {
+      const app = deployment.inputs.metadata.labels["app.kubernetes.io/name"] as string;
+      const env = Object.fromEntries((deployment.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[]).map((variable) => [variable.name, variable.value]));
+      if (app === "worker") {
+        expect(env["SELF_REGISTRATION_DISCOVERY_URL"], deployment.name).toBeUndefined();
+        continue;
+      }
+      const endpoint = new URL(env["SELF_REGISTRATION_ENDPOINT"]!);
+      const service = services.find((candidate) => `${candidate.inputs.metadata.name}.${candidate.inputs.metadata.namespace}.svc.cluster.local` === endpoint.hostname);
+      expect(service?.inputs.metadata.labels["armature.dev/serves"], deployment.name).toBe("active");
+      expect(service?.inputs.metadata.name, deployment.name).toBe(app);
+      expect(Number(endpoint.port || 80)).toBe(service?.inputs.spec.ports[0].port);
+      expect(new URL(env["SELF_REGISTRATION_DISCOVERY_URL"]!).hostname).toBe("discovery.platform.svc.cluster.local");
+      expect(env["SELF_REGISTRATION_ON_DRAIN"]).toBe("keep");
+      registered.add(app);
+    }
+    expect([...registered].sort()).toEqual(["discovery", "flags", "health"]);
+  });
+});
+
 describe("PlatformApps: caller authentication", () => {
   it("gives every app and agent a projected caller token and makes it verify callers from both clusters", async () => {
     new PlatformApps("callers", args());

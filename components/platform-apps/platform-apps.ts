@@ -258,6 +258,16 @@ export class PlatformApps extends pulumi.ComponentResource {
       { name: "AUTHORISATION_RULES_FILE", value: AUTHORISATION_RULES_FILE },
       // The health service probes every registered service and reports back: discovery's active Service, in-namespace.
       ...(app === "health" ? [{ name: "DISCOVERY_URL", value: DISCOVERY_URL }] : []),
+      // Self-registration (apps/kit/self-registration.ts): the app's active Service, which every replica
+      // and colour shares and which outlives any one pod, so a draining pod keeps it. Worker agents serve
+      // no caller across their fence (platform-network-policies.ts), so they do not register.
+      ...(app === "worker"
+        ? []
+        : [
+            { name: "SELF_REGISTRATION_DISCOVERY_URL", value: DISCOVERY_URL },
+            { name: "SELF_REGISTRATION_ENDPOINT", value: `http://${app}.${PLATFORM_NAMESPACE}.svc.cluster.local` },
+            { name: "SELF_REGISTRATION_ON_DRAIN", value: "keep" },
+          ]),
       // The URL names the mounted CA (sslrootcert); the certificate must also carry the instance's name.
       ...(args.databaseUrls[app] ? [{ name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: `${app}-database`, key: "DATABASE_URL" } } }, postgresTlsServerNameEnv()] : []),
       // Health learns registrations from discovery.registration.v1 into its own database (apps/health/registration-events.ts).

@@ -30,13 +30,21 @@ export interface PreviewView {
 }
 
 export function previewView(args: StackValidationArgs): PreviewView {
-  const pending = args.resources.filter(providerUnconfigured);
-  if (pending.length === 0) return { args, finish: () => undefined };
+  // Resources that share a provider share its props object: decide once per object. A Set, as a
+  // plan has thousands of resources.
+  const decided = new Map<unknown, boolean>();
+  const pending = new Set(args.resources.filter((resource) => {
+    if (resource.provider === undefined) return false;
+    let unconfigured = decided.get(resource.provider.props);
+    if (unconfigured === undefined) decided.set(resource.provider.props, (unconfigured = providerUnconfigured(resource)));
+    return unconfigured;
+  }));
+  if (pending.size === 0) return { args, finish: () => undefined };
 
   const needed = new Set<string>();
   const copies = new Map<PolicyResource, PolicyResource>();
   for (const resource of args.resources) {
-    const props = pending.includes(resource) ? whollyUnknown(() => needed.add(resource.name)) : resource.props;
+    const props = pending.has(resource) ? whollyUnknown(() => needed.add(resource.name)) : resource.props;
     // The SDK's asType hands back the props: it must hand back the same view.
     copies.set(resource, { ...resource, props, asType: ((resourceClass: unknown) => (resource.isType(resourceClass as never) ? props : undefined)) as PolicyResource["asType"] });
   }

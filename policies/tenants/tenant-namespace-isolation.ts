@@ -24,7 +24,7 @@ export const tenantNamespaceIsolation = stackPolicy({
     const shared = configuredStrings(args.getConfig(), "sharedTenants");
     const namespaces = indexNamespaces(args.resources);
     // Unknown namespaces count as this one: during a preview nothing is concluded from them.
-    const inNamespace = (type: string, namespace: PolicyResource) => args.resources.filter((resource) => resource.type === type && namespaces.mayShare(resource, namespace));
+    const inNamespace = (type: string, namespace: PolicyResource) => namespaces.mayShareWith(type, namespace);
     for (const namespace of args.resources.filter((resource) => resource.type === K8S_NAMESPACE)) {
       const tenant = knownLabels(namespace)["tenant"];
       if (!tenant || shared.includes(tenant)) continue;
