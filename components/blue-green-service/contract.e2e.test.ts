@@ -107,7 +107,7 @@ describe.sequential("the contract migration on the real engine", () => {
   it("contract applied: blue is scaled to zero, then the post Jobs are created", async () => {
     await lane.stack.set("apps.contract", "applied");
     const steps = await up("contract");
-    expect(await jobsOfPhase("services", "post")).toEqual(["discovery-post-green-1-4-0", "flags-post-green-1-4-0"]);
+    expect(await jobsOfPhase("services", "post")).toEqual(APPS_WITH_DATABASES.map((app) => `${app}-post-green-1-4-0`));
     expect(await jobsOfPhase("workers", "post")).toEqual(["worker-post-1-4-0"]);
     for (const app of BLUE_GREEN_APPS) expect((await deployment(`${app}-blue`)).spec.replicas, `${app}-blue`).toBe(0);
     for (const app of APPS_WITH_DATABASES) {
@@ -123,10 +123,10 @@ describe.sequential("the contract migration on the real engine", () => {
     await lane.stack.set("apps.activeColour", "blue");
     await lane.stack.set("apps.contract", "undone");
     const steps = await up("back");
-    expect(await jobsOfPhase("services", "rollback-post")).toEqual(["discovery-rollback-post-green-1-4-0", "flags-rollback-post-green-1-4-0"]);
+    expect(await jobsOfPhase("services", "rollback-post")).toEqual(APPS_WITH_DATABASES.map((app) => `${app}-rollback-post-green-1-4-0`));
     expect(await jobsOfPhase("workers", "rollback-post")).toEqual(["worker-rollback-post-1-4-0"]);
     expect(steps.filter(isPostJob).map((step) => `${step.op} ${step.name}`).sort()).toEqual(
-      ["delete apps-discovery-post", "delete apps-flags-post", "delete apps-worker-post"],
+      [...APPS_WITH_DATABASES, "worker"].map((app) => `delete apps-${app}-post`),
     );
     for (const app of APPS_WITH_DATABASES) {
       const rollback = stepOf(steps, JOB, `apps-${app}-rollback-post`);

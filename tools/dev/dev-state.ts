@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { isAlive } from "../test-services/process-alive";
 
 export interface DevState {
   readonly pid: number;
@@ -22,15 +23,6 @@ export function devHome(): string {
 }
 
 const stateFile = () => path.join(devHome(), "state.json");
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The running environment's state, or undefined when none runs (a leftover file of a dead one is ignored). */
 export function readDevState(): DevState | undefined {

@@ -25,41 +25,6 @@ export async function startKafka(): Promise<ServiceHandle> {
   return retryOnPortClash("kafka", startOwnKafka);
 }
 
-async function startOwnKafka(): Promise<ServiceHandle> {
-  const dir = await mkdtemp(path.join(tmpdir(), "armature-kafka-"));
-  const [brokerPort, controllerPort] = [await freePort(), await freePort()];
-  const properties = path.join(dir, "server.properties");
-  await writeFile(properties, serverProperties(path.join(dir, "data"), brokerPort, controllerPort));
-  await writeFile(path.join(dir, "log4j2.properties"), LOG4J2_CONFIG);
-  const classpath = ["-cp", path.join(KAFKA_LIB_DIR, "*")];
-  const logging = [`-Dlog4j2.configurationFile=${path.join(dir, "log4j2.properties")}`];
-
-  await run("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", randomUUID(), "-c", properties]).catch(
-    (error: Error & { stderr?: string }) => {
-      throw new Error(`formatting Kafka storage failed: ${error.stderr ?? error.message}`);
-    },
-  );
-
-  const logFile = path.join(dir, "kafka.log");
-  const child = spawnServer("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.Kafka", properties], logFile);
-  const brokers = `127.0.0.1:${brokerPort}`;
-  try {
-    await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250, () => exitReason(child));
-  } catch (error) {
-    await stopServer(child);
-    throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });
-  }
-  return {
-    name: "kafka",
-    url: brokers,
-    owned: true,
-    stop: async () => {
-      await stopServer(child, 10_000);
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 function serverProperties(dataDir: string, brokerPort: number, controllerPort: number): string {
   return [
     "process.roles=broker,controller",
@@ -114,46 +79,49 @@ export interface RestartableKafka extends ServiceHandle {
 }
 
 export async function startRestartableKafka(): Promise<RestartableKafka> {
-  return retryOnPortClash("kafka", async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), "armature-kafka-"));
-    const [brokerPort, controllerPort] = [await freePort(), await freePort()];
-    const properties = path.join(dir, "server.properties");
-    await writeFile(properties, serverProperties(path.join(dir, "data"), brokerPort, controllerPort));
-    await writeFile(path.join(dir, "log4j2.properties"), LOG4J2_CONFIG);
-    const classpath = ["-cp", path.join(KAFKA_LIB_DIR, "*")];
-    const logging = [`-Dlog4j2.configurationFile=${path.join(dir, "log4j2.properties")}`];
-    await run("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", randomUUID(), "-c", properties]).catch(
-      (error: Error & { stderr?: string }) => {
-        throw new Error(`formatting Kafka storage failed: ${error.stderr ?? error.message}`);
-      },
-    );
-    const brokers = `127.0.0.1:${brokerPort}`;
-    const logFile = path.join(dir, "kafka.log");
-    let child: ReturnType<typeof spawnServer> | undefined;
-    const resume = async () => {
-      const started = spawnServer("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.Kafka", properties], logFile);
-      child = started;
-      try {
-        await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250, () => exitReason(started));
-      } catch (error) {
-        await stopServer(started);
-        throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });
-      }
-    };
-    const halt = async () => {
-      if (child) await stopServer(child, 10_000);
-    };
-    await resume();
-    return {
-      name: "kafka",
-      url: brokers,
-      owned: true,
-      halt,
-      resume,
-      stop: async () => {
-        await halt();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  });
+  return retryOnPortClash("kafka", startOwnKafka);
+}
+
+/** One combined KRaft broker/controller in a fresh folder: the shared test Kafka, or a restartable one. */
+async function startOwnKafka(): Promise<RestartableKafka> {
+  const dir = await mkdtemp(path.join(tmpdir(), "armature-kafka-"));
+  const [brokerPort, controllerPort] = [await freePort(), await freePort()];
+  const properties = path.join(dir, "server.properties");
+  await writeFile(properties, serverProperties(path.join(dir, "data"), brokerPort, controllerPort));
+  await writeFile(path.join(dir, "log4j2.properties"), LOG4J2_CONFIG);
+  const classpath = ["-cp", path.join(KAFKA_LIB_DIR, "*")];
+  const logging = [`-Dlog4j2.configurationFile=${path.join(dir, "log4j2.properties")}`];
+  await run("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.tools.StorageTool", "format", "--standalone", "-t", randomUUID(), "-c", properties]).catch(
+    (error: Error & { stderr?: string }) => {
+      throw new Error(`formatting Kafka storage failed: ${error.stderr ?? error.message}`);
+    },
+  );
+  const brokers = `127.0.0.1:${brokerPort}`;
+  const logFile = path.join(dir, "kafka.log");
+  let child: ReturnType<typeof spawnServer> | undefined;
+  const resume = async () => {
+    const started = spawnServer("java", [...JVM_FLAGS, ...logging, ...classpath, "kafka.Kafka", properties], logFile);
+    child = started;
+    try {
+      await waitUntil("Kafka broker", () => describeCluster(brokers), 60_000, 250, () => exitReason(started));
+    } catch (error) {
+      await stopServer(started);
+      throw new Error(`${(error as Error).message}\n${tailOf(logFile)}`, { cause: error });
+    }
+  };
+  const halt = async () => {
+    if (child) await stopServer(child, 10_000);
+  };
+  await resume();
+  return {
+    name: "kafka",
+    url: brokers,
+    owned: true,
+    halt,
+    resume,
+    stop: async () => {
+      await halt();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

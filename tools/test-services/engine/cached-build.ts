@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import path from "node:path";
 import { tailOf } from "../child-process";
 import { cacheRoot, type Recipe, recipeDir } from "./recipes";
+import { isAlive } from "../process-alive";
 
 export type Log = (line: string) => void;
 
@@ -156,11 +157,3 @@ function readFileOr(file: string, fallback: string): string {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -172,6 +172,13 @@ const COMPUTE: Record<string, Compute> = {
     const id = `projects/${project()}/instances/${instance}/databases/${text(inputs, "name") ?? name}`;
     return { id, outputs: { selfLink: `${SQL_API}/${id}`, charset: "UTF8", collation: "en_US.UTF8" } };
   },
+  "gcp:artifactregistry/repository:Repository": ({ inputs, project, name }) => {
+    const location = text(inputs, "location") ?? "";
+    const repositoryId = text(inputs, "repositoryId") ?? name;
+    // `name` is the short repository id (@pulumi/gcp's Repository.name), which IAM members refer to.
+    return { id: `projects/${project()}/locations/${location}/repositories/${repositoryId}`, outputs: { name: repositoryId, registryUri: `${location}-docker.pkg.dev/${project()}/${repositoryId}` } };
+  },
+  "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember": iamMember((inputs) => text(inputs, "repository")),
   "gcp:sql/user:User": ({ inputs, name }) => ({ id: `${text(inputs, "name") ?? name}//${text(inputs, "instance") ?? ""}`, outputs: {} }),
   "gcp:redis/instance:Instance": async ({ inputs, call, project, name, seed }) => {
     const region = regionOf(inputs, call.config);
