@@ -21,7 +21,7 @@ export interface NamespaceIndex {
    * The objects of `type` that may share `other`'s namespace (`mayShare`), in the order given,
    * found through an index: a plan of a thousand tenants has tens of thousands of objects.
    */
-  mayShareWith(type: string, other: PolicyResource): PolicyResource[];
+  mayShareWith(type: string, other: PolicyResource): readonly PolicyResource[];
 }
 
 export function indexNamespaces(resources: readonly PolicyResource[]): NamespaceIndex {

@@ -34,8 +34,16 @@ const CRD_PACKAGES: Readonly<Record<string, string>> = {
   "networking.gke.io": "@kubernetes-models/gke",
 };
 
+/** Model classes by type: a plan checks thousands of objects of a few dozen types. */
+const models = new Map<string, ModelClass | undefined>();
+
 /** `kubernetes:apps/v1:Deployment` → the model class, or undefined when no schema is known. */
 export function modelFor(type: string): ModelClass | undefined {
+  if (!models.has(type)) models.set(type, findModel(type));
+  return models.get(type);
+}
+
+function findModel(type: string): ModelClass | undefined {
   const match = /^kubernetes:(?:(.+)\/)?([^/:]+):([A-Za-z0-9]+)$/.exec(type);
   if (!match) return undefined;
   const [, group, version, kind] = match;

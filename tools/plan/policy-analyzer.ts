@@ -19,8 +19,9 @@ export const policyPackAnalyzer: PlanAnalyzer = {
 
 export function subjectsOf(context: PlanContext): PolicySubject[] {
   const byUrn = new Map(context.resources.map((resource) => [resource.urn, resource]));
+  const defaults = new Map<string, SubjectProvider>();
   return context.resources.map((resource) => {
-    const provider = resource.custom ? providerOf(resource, byUrn, context) : undefined;
+    const provider = resource.custom ? providerOf(resource, byUrn, defaults, context) : undefined;
     return {
       urn: resource.urn,
       type: resource.type,
@@ -39,7 +40,12 @@ export function subjectsOf(context: PlanContext): PolicySubject[] {
  * ("<urn>::<id>"), or else the package's default provider, whose inputs are the stack's
  * `<package>:*` config (as the engine builds it).
  */
-function providerOf(resource: AnalyzedResource, byUrn: ReadonlyMap<string, AnalyzedResource>, context: PlanContext): SubjectProvider | undefined {
+function providerOf(
+  resource: AnalyzedResource,
+  byUrn: ReadonlyMap<string, AnalyzedResource>,
+  defaults: Map<string, SubjectProvider>,
+  context: PlanContext,
+): SubjectProvider | undefined {
   if (resource.type.startsWith("pulumi:")) return undefined;
   if (resource.provider) {
     const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
@@ -47,12 +53,16 @@ function providerOf(resource: AnalyzedResource, byUrn: ReadonlyMap<string, Analy
     return explicit && { urn, type: explicit.type, name: explicit.name, inputs: explicit.inputs };
   }
   const pkg = resource.type.split(":")[0]!;
+  const known = defaults.get(pkg);
+  if (known) return known;
   const prefix = `${pkg}:`;
   const inputs = Object.fromEntries(
     Object.entries(context.config).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [])),
   );
   const type = `pulumi:providers:${pkg}`;
-  return { urn: `urn:pulumi:${context.stack}::${context.project}::${type}::default`, type, name: "default", inputs };
+  const provider = { urn: `urn:pulumi:${context.stack}::${context.project}::${type}::default`, type, name: "default", inputs };
+  defaults.set(pkg, provider);
+  return provider;
 }
 
 function toViolation(finding: PolicyFinding): PlanViolation {

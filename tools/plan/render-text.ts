@@ -22,7 +22,9 @@ function renderTree(resources: readonly PlannedResource[]): string[] {
   const known = new Set(resources.map((resource) => resource.urn));
   for (const resource of resources) {
     const parent = resource.parent && known.has(resource.parent) ? resource.parent : null;
-    children.set(parent, [...(children.get(parent) ?? []), resource]);
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(resource);
+    else children.set(parent, [resource]);
   }
   const lines: string[] = [];
   const walk = (parent: string | null, indent: string) => {

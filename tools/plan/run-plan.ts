@@ -10,7 +10,8 @@ import { defaultAnalyzers } from "./analyzers";
 import { UsageError } from "./errors";
 import { type PlanDocument, type PlannedResource, countByType } from "./plan-document";
 import { type RecordedResource, startRecordingMockRuntime } from "./recording-monitor";
-import { readStackConfig } from "./stack-file";
+import { type StackConfigSource, readStackConfig } from "./stack-file";
+import { withoutStackTraces } from "./stack-traces";
 import { maskedValue, resolvedValue, secretPaths } from "./wire-values";
 import { REPOSITORY_ROOT } from "../repository-root";
 
@@ -39,6 +40,10 @@ export async function runPlan(request: PlanRequest): Promise<PlanResult> {
   const rootDir = request.rootDir ?? REPOSITORY_ROOT;
   const source = readStackConfig(rootDir, request.stack, request.configFile);
   const program = await loadProgram(request.programModule ?? DEFAULT_PROGRAM);
+  return withoutStackTraces(() => planProgram(program, source, request.analyzers ?? defaultAnalyzers));
+}
+
+async function planProgram(program: Program, source: StackConfigSource, analyzers: readonly PlanAnalyzer[]): Promise<PlanResult> {
   const recorded = await startRecordingMockRuntime(source);
 
   await pulumi.runtime.runInPulumiStack(async () => program());
@@ -50,7 +55,6 @@ export async function runPlan(request: PlanRequest): Promise<PlanResult> {
     config: source.config,
     resources: recorded.map(toAnalyzed),
   };
-  const analyzers = request.analyzers ?? defaultAnalyzers;
   const violations = (await Promise.all(analyzers.map(async (analyzer) => analyzer.analyze(context)))).flat();
   const resources = recorded.map(toPlanned);
   return {

@@ -15,6 +15,12 @@ const TENANTS_KEY = "armature:tenants";
 
 type Tenant = Record<string, unknown> & { id: string };
 
+/** How many tenants a stack file's text lists. */
+export function tenantCount(text: string): number {
+  const tenants = (parseDocument(text).getIn(["config", TENANTS_KEY]) as { toJSON(): unknown } | undefined)?.toJSON();
+  return Array.isArray(tenants) ? tenants.length : 0;
+}
+
 /** The text of Pulumi.dev.yaml with exactly `count` tenants (the dev file's first, then generated ones). */
 export function scaledStackConfig(count: number, baseText = readFileSync(BASE_STACK_FILE, "utf8")): string {
   if (!Number.isInteger(count) || count < 1) throw new Error(`tenant count: found ${count}, expected a whole number of at least 1`);
@@ -24,7 +30,7 @@ export function scaledStackConfig(count: number, baseText = readFileSync(BASE_ST
   const templates = existing as Tenant[];
   const tenants = templates.slice(0, count);
   for (let index = tenants.length; index < count; index++) tenants.push(generatedTenant(index, templates[index % templates.length]!));
-  document.setIn(["config", TENANTS_KEY], document.createNode(tenants));
+  document.setIn(["config", TENANTS_KEY], document.createNode(tenants, { aliasDuplicateObjects: false }));
   return document.toString();
 }
 
