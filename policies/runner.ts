@@ -81,12 +81,15 @@ export async function evaluatePolicies(
       continue;
     }
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    // Which validations apply is a question of the type alone: asked once per type, not per subject.
+    const byType = new Map<string, typeof validations>();
     for (let index = 0; index < withProps.length; index++) {
       const subject = withProps[index]!.subject;
-      if (!validations.some((validation) => validationAppliesTo(validation, subject.type))) continue;
+      let applicable = byType.get(subject.type);
+      if (!applicable) byType.set(subject.type, (applicable = validations.filter((validation) => validationAppliesTo(validation, subject.type))));
+      if (applicable.length === 0) continue;
       const args: ResourceValidationArgs = { ...described[index]!, stackTags: new Map(), getConfig, notApplicable };
-      for (const validation of validations) {
-        if (!validationAppliesTo(validation, subject.type)) continue;
+      for (const validation of applicable) {
         await guarded(subject.urn, record, () => validation(args, (message) => record(subject.urn, message)));
       }
     }
@@ -120,11 +123,6 @@ class NotApplicable extends Error {
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason ?? "not applicable");
 };
-
-/** The arguments the CLI passes to a resource policy. */
-export function resourceValidationArgs(subject: PolicySubject, props: Record<string, unknown>, getConfig: GetConfig, mode: InputMode): ResourceValidationArgs {
-  return { ...describe(subject, props, mode, new Map()), stackTags: new Map(), getConfig, notApplicable };
-}
 
 /** The arguments the CLI passes to a stack policy, with parents and dependencies linked. */
 export function stackValidationArgs(

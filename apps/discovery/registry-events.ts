@@ -9,8 +9,11 @@ import type { Override, ServiceDocument } from "./service-document";
 export type RegistryEvent = EventOf<typeof discoveryRegistrationTopic>;
 type Change = "create" | "update" | "delete" | "health";
 
-/** The event of one audited change (the same before/after the audit log records), and its key. */
-export function registryEvent(entity: "service" | "override", action: Change, before: unknown, after: unknown): { key: string; event: RegistryEvent } {
+/**
+ * The event of one audited change (the same entity key, before and after the audit log records), and
+ * its Kafka key: a service's name (its entity key), or for an override the service it routes.
+ */
+export function registryEvent(entity: "service" | "override", action: Change, entityKey: string, before: unknown, after: unknown): { key: string; event: RegistryEvent } {
   if (entity === "override") {
     const override = (after ?? before) as Override & { service: string };
     return action === "create"
@@ -31,13 +34,10 @@ export function registryEvent(entity: "service" | "override", action: Change, be
       : { key: override.service, event: { type: "override.removed", data: { service: override.service, id: override.id } } };
   }
   if (action === "health") {
-    const { name, status } = after as { name: string; status: ServiceDocument["health"]["status"] };
-    return { key: name, event: { type: "service.health-changed", data: { name, status } } };
+    const { status } = after as ServiceDocument["health"];
+    return { key: entityKey, event: { type: "service.health-changed", data: { name: entityKey, status } } };
   }
-  if (action === "delete") {
-    const { name } = before as ServiceDocument;
-    return { key: name, event: { type: "service.deregistered", data: { name } } };
-  }
+  if (action === "delete") return { key: entityKey, event: { type: "service.deregistered", data: { name: entityKey } } };
   const document = after as ServiceDocument;
   const data = { name: document.name, endpoints: [...document.endpoints], version: document.version, revision: document.revision };
   return { key: document.name, event: { type: action === "create" ? "service.registered" : "service.updated", data } };

@@ -85,7 +85,6 @@ export class RegistryStore {
     });
   }
 
-  /** Records an observed health status; audited only when it changes. */
   /** Records an observed health; `changed` when the status differs (then the revision goes up and it is audited). */
   async setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<{ document: ServiceDocument; changed: boolean } | undefined> {
     return this.db.transaction().execute(async (tx) => {
@@ -210,6 +209,6 @@ async function audit(tx: Tx, by: Actor, entity: "service" | "override", key: str
     .insertInto("audit_log")
     .values({ ...auditColumns(by, before, after), entity, entity_key: key, action })
     .execute();
-  const change = registryEvent(entity, action, before, action === "health" ? { name: key, ...(after as object) } : after);
+  const change = registryEvent(entity, action, key, before, after);
   await journalEvent(tx, discoveryRegistrationTopic, change.key, change.event, by);
 }

@@ -19,7 +19,8 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
   const pool = kit.postgres(config.DATABASE_URL);
   const store = new FlagStore(pool);
   // Every change is journalled in its transaction; with Kafka configured, the relay publishes the journal.
-  if (config.KAFKA_BROKERS) runRelay(kit, { pool, brokers: config.KAFKA_BROKERS.split(","), database: "flags" });
+  const brokers = config.KAFKA_BROKERS?.split(",");
+  if (brokers) runRelay(kit, { pool, brokers, database: "flags" });
   const redis = kit.redis(config.REDIS_URL);
   const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
   const publish: PublishChange = (change) =>
@@ -44,7 +45,7 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
   });
   kit.onShutdown(() => sync.close());
 
-  const publishExposures = config.KAFKA_BROKERS ? kafkaExposurePublisher(kit, config.KAFKA_BROKERS.split(","), config.EXPOSURE_TOPIC) : undefined;
+  const publishExposures = brokers ? kafkaExposurePublisher(kit, brokers, config.EXPOSURE_TOPIC) : undefined;
   const recorder = publishExposures && new ExposureRecorder({ sink: publishExposures, logger: kit.logger });
   if (recorder) kit.onShutdown(() => recorder.close()); // runs before the producer disconnects (last added runs first)
 

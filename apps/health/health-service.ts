@@ -7,8 +7,20 @@
  */
 import { Gauge } from "prom-client";
 import { z } from "zod";
-import { kafkaCheck, postgresCheck, redisCheck } from "../kit/index";
-import { HEALTH_CONTENT_TYPE, type HealthCheck, type HealthDocument, type KitConfig, type ServiceKit, type ServiceOptions, healthDocumentSchema, httpStatusFor, runChecks } from "../kit/index";
+import {
+  HEALTH_CONTENT_TYPE,
+  type HealthCheck,
+  type HealthDocument,
+  type KitConfig,
+  type ServiceKit,
+  type ServiceOptions,
+  healthDocumentSchema,
+  httpStatusFor,
+  kafkaCheck,
+  postgresCheck,
+  redisCheck,
+  runChecks,
+} from "../kit/index";
 import { type HealthConfig, healthConfigSchema } from "./config";
 import { createHealthReporter, serviceStatuses } from "./health-reports";
 import { type Registration, learnRegistrations } from "./registration-events";
@@ -25,10 +37,15 @@ export function setupHealth(kit: ServiceKit<KitConfig & HealthConfig>): void {
   // What it probes stays out of its own /readyz (checked: false): it must stay up to report them down.
   if (config.DATABASE_URL) platformChecks.push(postgresCheck(kit.postgres(config.DATABASE_URL, { max: 2, checked: false }), timeoutMs));
   if (config.REDIS_URL) platformChecks.push(redisCheck(kit.redis(config.REDIS_URL, { checked: false }), timeoutMs));
-  if (config.KAFKA_BROKERS) platformChecks.push(kafkaCheck(kit.kafka(config.KAFKA_BROKERS.split(","), { checked: false }), timeoutMs));
+  const brokers = config.KAFKA_BROKERS?.split(",");
+  if (brokers) platformChecks.push(kafkaCheck(kit.kafka(brokers, { checked: false }), timeoutMs));
   const discoveryUrl = config.DISCOVERY_URL && config.REDIS_URL ? config.DISCOVERY_URL : undefined;
-  const fromEvents = config.REGISTRATIONS_DATABASE_URL && config.KAFKA_BROKERS ? { pool: kit.postgres(config.REGISTRATIONS_DATABASE_URL, { name: "registrations", max: 4 }), brokers: config.KAFKA_BROKERS.split(",") } : undefined;
-  const listServices = fromEvents ? learnRegistrations(kit, fromEvents.pool, fromEvents.brokers) : discoveryUrl ? serviceLister(kit, discoveryUrl, timeoutMs) : undefined;
+  const listServices =
+    config.REGISTRATIONS_DATABASE_URL && brokers
+      ? learnRegistrations(kit, kit.postgres(config.REGISTRATIONS_DATABASE_URL, { name: "registrations", max: 4 }), brokers)
+      : discoveryUrl
+        ? serviceLister(kit, discoveryUrl, timeoutMs)
+        : undefined;
   const reportHealth = discoveryUrl ? createHealthReporter(kit, discoveryUrl, timeoutMs) : undefined;
 
   const registry = kit.metrics.registry;

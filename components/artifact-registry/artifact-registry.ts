@@ -46,10 +46,8 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ArtifactRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:artifactregistry:ArtifactRegistry", name, {}, opts);
-    const path = validate(name, args);
+    const { path, keep, untaggedDays } = validate(name, args);
     const child = { parent: this };
-    const keep = args.keepRecentVersions ?? 20;
-    const untaggedDays = args.deleteUntaggedAfterDays ?? 14;
     this.registry = args.registry;
 
     this.repository = new gcp.artifactregistry.Repository(name, {
@@ -84,14 +82,15 @@ export class ArtifactRegistry extends pulumi.ComponentResource {
   }
 }
 
-function validate(name: string, args: ArtifactRegistryArgs): RegistryPath {
+/** The registry path and the cleanup settings (defaults applied), once each is checked. */
+function validate(name: string, args: ArtifactRegistryArgs): { path: RegistryPath; keep: number; untaggedDays: number } {
   const check = argChecker("ArtifactRegistry", name);
   const path = parseRegistryPath(args.registry);
   check(path !== undefined, "registry", `${JSON.stringify(args.registry)} is not an Artifact Registry Docker path`, "use <location>-docker.pkg.dev/<project>/<repository>, e.g. europe-west1-docker.pkg.dev/my-project/platform");
   check(args.readers.length > 0, "readers", "is empty: no node could pull the images", "pass the node service accounts of every cluster that runs the images");
   const keep = args.keepRecentVersions ?? 20;
   check(Number.isInteger(keep) && keep >= 1 && keep <= 1000, "keepRecentVersions", `${keep} is outside 1-1000`, "keep at least the versions both colours can run (blue and green)");
-  const days = args.deleteUntaggedAfterDays ?? 14;
-  check(Number.isInteger(days) && days >= 1 && days <= 3650, "deleteUntaggedAfterDays", `${days} is outside 1-3650`, "use a number of days");
-  return path!;
+  const untaggedDays = args.deleteUntaggedAfterDays ?? 14;
+  check(Number.isInteger(untaggedDays) && untaggedDays >= 1 && untaggedDays <= 3650, "deleteUntaggedAfterDays", `${untaggedDays} is outside 1-3650`, "use a number of days");
+  return { path: path!, keep, untaggedDays };
 }

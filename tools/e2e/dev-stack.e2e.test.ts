@@ -177,10 +177,21 @@ describe.sequential("the dev stack on the real engine", () => {
     for (const n of Object.values(found)) expect(n).toBeGreaterThan(0);
 
     for (const cluster of Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[]) {
-      const pods = await kube[cluster].list("pods");
-      for (const deployment of await kube[cluster].list("deployments", { selector: `stack=${stack.name}` })) {
+      const deployments = await kube[cluster].list("deployments", { selector: `stack=${stack.name}` });
+      const podsOf = (pods: KubeObject[], deployment: KubeObject) => {
         const selector = deployment.spec.selector.matchLabels as Record<string, string>;
-        const own = pods.filter((pod) => pod.metadata.namespace === deployment.metadata.namespace && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value));
+        return pods.filter((pod) => pod.metadata.namespace === deployment.metadata.namespace && Object.entries(selector).every(([key, value]) => pod.metadata.labels?.[key] === value));
+      };
+      // The Deployment and ReplicaSet controllers work asynchronously after `up` returns; on a busy
+      // machine the last ReplicaSet may still be creating its pods, so wait for them before checking.
+      let pods: KubeObject[] = [];
+      await waitUntil(`the ${cluster} cluster's controllers to create every Deployment's pods`, async () => {
+        pods = await kube[cluster].list("pods");
+        const short = deployments.filter((deployment) => podsOf(pods, deployment).length < deployment.spec.replicas);
+        if (short.length > 0) throw new Error(`still short of pods: ${short.map((d) => `${d.metadata.namespace}/${d.metadata.name}`).join(", ")}`);
+      }, 60_000, 500);
+      for (const deployment of deployments) {
+        const own = podsOf(pods, deployment);
         expect(own.length, `pods of ${deployment.metadata.namespace}/${deployment.metadata.name}`).toBe(deployment.spec.replicas);
         expect(own.every((pod) => pod.status.phase === "Pending"), "no kubelet: pods stay Pending").toBe(true);
       }

@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { REPOSITORY_ROOT } from "../repository-root";
 import { IMAGES_CACHE_DIR } from "./cache-dir";
-import { BASE_IMAGE, BASE_NODE_VERSION } from "./image-catalog";
+import { BASE_NODE_VERSION } from "./image-catalog";
 import { log } from "./progress";
 
 /** The Debian packages holding the libraries `ldd node` lists. */
@@ -112,5 +112,3 @@ function findLibrary(unpacked: string, library: string): string {
   }
   throw new Error(`${library} is in none of ${BASE_DEBIAN_PACKAGES.join(", ")} as downloaded: the base needs an x86-64 Debian-family machine`);
 }
-
-export { BASE_IMAGE };

@@ -15,7 +15,7 @@ import { startKafka } from "../test-services/kafka";
 import { startPostgres } from "../test-services/postgres";
 import { startRedis } from "../test-services/redis";
 import { buildAll, contextDirOf } from "./build";
-import { startContainer } from "./container";
+import { isReady, startContainer } from "./container";
 import { BASE_IMAGE, IMAGES, type ImageName } from "./image-catalog";
 import { LOAD_PATHS, MIGRATED_APPS, appEnv, createDatabases, dropDatabases, migratePre, sigtermUnderLoad } from "./lane";
 import { imageSizes, megabytes } from "./measure";
@@ -40,13 +40,7 @@ async function hostReadyMs(app: ServingImage, env: Record<string, string>): Prom
   try {
     while (true) {
       if (child.exitCode !== null) throw new Error(`${app} on the host exited with ${child.exitCode} before it was ready`);
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-        await response.arrayBuffer();
-        if (response.status === 200) return performance.now() - started;
-      } catch {
-        // not listening yet
-      }
+      if (await isReady(`http://127.0.0.1:${port}`)) return performance.now() - started;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   } finally {

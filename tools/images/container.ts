@@ -3,10 +3,9 @@
  * the host network, and times `podman run` to the first 200 from /readyz.
  */
 import type { ChildProcess } from "node:child_process";
-import { constants } from "node:os";
 import { randomBytes } from "node:crypto";
 import { freePort } from "../test-services/free-port";
-import { podman, spawnPodman } from "./podman";
+import { exitCodeOf, podman, spawnPodman } from "./podman";
 
 /** What Kubernetes' restricted profile asks of a pod, as podman flags. */
 export const HARDENED_RUN_FLAGS = ["--network", "host", "--read-only", "--cap-drop", "all", "--security-opt", "no-new-privileges"] as const;
@@ -29,7 +28,7 @@ function envFlags(env: Readonly<Record<string, string>>): string[] {
 }
 
 function exitOf(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0))));
+  return new Promise((resolve) => child.once("exit", (code, signal) => resolve(exitCodeOf(code, signal))));
 }
 
 /** Starts a serving image and waits for /readyz 200 (at most `timeoutMs`, failing with its output). */
@@ -66,7 +65,8 @@ export async function startContainer(tag: string, env: Readonly<Record<string, s
   }
 }
 
-async function isReady(baseUrl: string): Promise<boolean> {
+/** Whether GET /readyz answers 200 now (false while nothing listens yet). */
+export async function isReady(baseUrl: string): Promise<boolean> {
   try {
     const response = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) });
     await response.arrayBuffer();

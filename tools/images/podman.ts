@@ -68,10 +68,14 @@ export function podman(args: readonly string[], options: { readonly input?: stri
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    // Killed by a signal: the shell's convention, 128 + its number.
-    child.on("close", (code, signal) => resolve({ code: code ?? 128 + (signal ? constants.signals[signal] : 0), stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code: exitCodeOf(code, signal), stdout, stderr }));
     child.stdin.end(options.input ?? "");
   });
+}
+
+/** A child's exit code; killed by a signal: the shell's convention, 128 + its number. */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  return code ?? 128 + (signal ? constants.signals[signal] : 0);
 }
 
 /** Runs podman and fails with its stderr when it exits non-zero. */

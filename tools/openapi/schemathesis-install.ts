@@ -5,12 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
+import { cacheRoot } from "../test-services/engine/recipes";
 
 export const SCHEMATHESIS_VERSION = "4.32.5";
 
-export const SCHEMATHESIS_DIR = path.join(process.env["ARMATURE_CACHE_DIR"] ?? path.join(homedir(), ".cache", "armature"), `schemathesis-${SCHEMATHESIS_VERSION}`);
+export const SCHEMATHESIS_DIR = path.join(cacheRoot(), `schemathesis-${SCHEMATHESIS_VERSION}`);
 
 export class SchemathesisInstallError extends Error {}
 

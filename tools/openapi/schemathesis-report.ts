@@ -95,6 +95,7 @@ export function readRunReport(file: string): RunReport {
         const response = recorder.interactions[caseId]?.response;
         const failure = check.failure_info?.failure;
         const value = recorder.cases[caseId]?.value;
+        const code = problemCode(response?.content?.$base64);
         findings.push({
           // A stateful scenario's label is "Stateful tests": each step names its own operation.
           operation: value ? `${value.method} ${value.path}` : recorder.label,
@@ -104,7 +105,7 @@ export function readRunReport(file: string): RunReport {
           caseId,
           phase: scenario.phase,
           ...(response ? { status: response.status_code } : {}),
-          ...(problemCode(response?.content?.$base64) ? { problemCode: problemCode(response?.content?.$base64) } : {}),
+          ...(code ? { problemCode: code } : {}),
         });
       }
     }

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { ConfigError } from "../config";
 import { CompiledRules } from "./authoriser";
-import { AuthorisationRulesError, SHIPPED_RULES, parseAuthorisationRules } from "./rules";
+import { SHIPPED_RULES, parseAuthorisationRules } from "./rules";
 
 export interface AuthorisationConfig {
   readonly AUTHORISATION_RULES?: string;
@@ -33,12 +33,15 @@ export function authorisationSource(config: AuthorisationConfig, logger: Logger)
   }
   const variable = config.AUTHORISATION_RULES_FILE !== undefined ? "AUTHORISATION_RULES_FILE" : "AUTHORISATION_RULES";
   const compile = (text: string) => new CompiledRules(parseAuthorisationRules(text));
+  const file = config.AUTHORISATION_RULES_FILE;
+  // The file's text as compiled: a reload that reads the same text keeps these rules.
+  let lastText: string | undefined;
   let rules: CompiledRules;
   try {
-    if (config.AUTHORISATION_RULES_FILE !== undefined) rules = compile(readFileSync(config.AUTHORISATION_RULES_FILE, "utf8"));
+    if (file !== undefined) rules = compile((lastText = readFileSync(file, "utf8")));
     else rules = config.AUTHORISATION_RULES !== undefined ? compile(config.AUTHORISATION_RULES) : new CompiledRules(SHIPPED_RULES);
   } catch (error) {
-    const why = error instanceof AuthorisationRulesError ? error.message : (error as Error).message;
+    const why = (error as Error).message;
     const found = variable === "AUTHORISATION_RULES_FILE" ? `${config.AUTHORISATION_RULES_FILE} (${why})` : `a document that is refused (${why})`;
     throw new ConfigError([{ variable, found, expected: EXPECTED }]);
   }
@@ -46,8 +49,6 @@ export function authorisationSource(config: AuthorisationConfig, logger: Logger)
     logger.info("authorisation: the shipped rules only (AUTHORISATION_RULES and AUTHORISATION_RULES_FILE unset): no admins, no grants");
   }
 
-  const file = config.AUTHORISATION_RULES_FILE;
-  let lastText = file === undefined ? undefined : readFileSync(file, "utf8");
   const reload = async (): Promise<boolean> => {
     if (file === undefined) return true;
     try {

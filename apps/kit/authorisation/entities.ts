@@ -64,17 +64,15 @@ export class AuthorisationModel {
     const key = actor ? `${actor.type}:${actor.id}:${actor.onBehalfOf ?? ""}` : "";
     let principal = this.principals.get(key);
     if (!principal) {
-      principal = this.principalOf(context);
+      principal = this.principalOf(actor, key);
       if (this.principals.size >= 10_000) this.principals.delete(this.principals.keys().next().value!);
       this.principals.set(key, principal);
     }
     return principal;
   }
 
-  private principalOf(context: InvocationContext | undefined): Principal {
-    const actor = context?.actor;
-    if (!actor) return { uid: uid("Anonymous", "anonymous"), entities: [], description: "an anonymous caller", key: "" };
-    const key = `${actor.type}:${actor.id}:${actor.onBehalfOf ?? ""}`;
+  private principalOf(actor: InvocationContext["actor"], key: string): Principal {
+    if (!actor) return { uid: uid("Anonymous", "anonymous"), entities: [], description: "an anonymous caller", key };
     if (actor.type === "service") {
       const workload = this.workload(actor.id);
       if (!actor.onBehalfOf) return { ...workload, key };

@@ -71,12 +71,12 @@ export function createConsumer<T extends TopicDefinition>(options: ConsumerOptio
     return new Promise<void>((resolve, reject) => {
       waiting.push({ messages, resolve, reject });
       waitingCount += messages.length;
-      if (waitingCount >= maxBatch) flushSoon(0);
-      else timer ??= setTimeout(() => flushSoon(0), intervalMs);
+      if (waitingCount >= maxBatch) flush();
+      else timer ??= setTimeout(() => flush(), intervalMs);
     });
   }
 
-  function flushSoon(delay: number): void {
+  function flush(): void {
     clearTimeout(timer);
     timer = undefined;
     const batch = waiting;
@@ -85,7 +85,6 @@ export function createConsumer<T extends TopicDefinition>(options: ConsumerOptio
     if (batch.length === 0) return;
     // Micro-batches run one after another: their transactions never race for the same rows.
     flushing = flushing.then(async () => {
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       try {
         await applyBatch(batch.flatMap((pending) => pending.messages));
         for (const pending of batch) pending.resolve();
@@ -199,16 +198,20 @@ export function createConsumer<T extends TopicDefinition>(options: ConsumerOptio
     ]);
   }
 
+  async function poisonCount(): Promise<number> {
+    const { rows } = await options.pool.query<{ count: string }>("select count(*) as count from poison_events where consumer = $1 and topic = $2", [options.name, options.topic.name]);
+    return Number(rows[0]!.count);
+  }
+
   return {
     async start() {
       // The gauge starts from what earlier runs recorded, so a restart does not hide poison events.
-      const { rows } = await options.pool.query<{ count: string }>("select count(*) as count from poison_events where consumer = $1 and topic = $2", [options.name, options.topic.name]);
-      metrics.poison.set(labels, Number(rows[0]!.count));
+      metrics.poison.set(labels, await poisonCount());
       subscription = await options.stream.subscribe({ topic: options.topic.name, group: options.group ?? options.name, onBatch: enqueue });
     },
     async stop() {
       await subscription?.stop();
-      flushSoon(0);
+      flush();
       await flushing;
     },
     healthCheck(timeoutMs) {
@@ -218,8 +221,7 @@ export function createConsumer<T extends TopicDefinition>(options: ConsumerOptio
         componentId: `${options.name}/${options.topic.name}`,
         timeoutMs,
         run: async () => {
-          const { rows } = await options.pool.query<{ count: string }>("select count(*) as count from poison_events where consumer = $1 and topic = $2", [options.name, options.topic.name]);
-          const count = Number(rows[0]!.count);
+          const count = await poisonCount();
           return {
             observedValue: count,
             observedUnit: "events",

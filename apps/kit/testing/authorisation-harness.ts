@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { DEFAULT_CALLER_AUDIENCE } from "../caller-authentication";
+import { actorHeader } from "./actor-header";
 import type { LogCapture } from "./log-capture";
 import { type TestIssuer, startTestIssuer } from "./test-issuer";
 
@@ -39,9 +40,7 @@ export async function startAuthorisationHarness(rules: object = TENANT_RULES): P
     async as(account, onBehalfOf) {
       const [namespace, name] = account.split("/");
       const token = await issuer.token({ subject: `system:serviceaccount:${namespace}:${name}` });
-      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-      if (onBehalfOf) headers["x-armature-context"] = Buffer.from(JSON.stringify({ actor: { id: onBehalfOf, type: "user" } })).toString("base64url");
-      return headers;
+      return { authorization: `Bearer ${token}`, ...(onBehalfOf ? actorHeader(onBehalfOf) : {}) };
     },
     writeRules,
     async close() {
