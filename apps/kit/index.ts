@@ -1,5 +1,6 @@
 /** The Armature app kit: everything an app needs from the platform. See README.md. */
 export { type Actor, auditColumns, requireActor } from "./audit-actor";
+export { actorRoutes } from "./actor-routes";
 export { type AccessRequest, type Action, ALL_ENVIRONMENTS, type Resource } from "./authorisation/access-request";
 export type { AccessCheck, AuthorisationDecision } from "./authorisation/authoriser";
 export { type RouteAuthorisation, currentAuthorisation } from "./authorisation/authorisation-step";

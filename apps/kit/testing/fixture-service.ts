@@ -3,7 +3,7 @@
  * by `tsx apps/kit/testing/fixture-service.ts`): echo routes, a slow route, a downstream call.
  */
 import { z } from "zod";
-import { currentContext, log, requireActor, runService, span, type ServiceKit, type KitConfig, rethrow } from "../index";
+import { actorRoutes, currentContext, log, runService, span, type ServiceKit, type KitConfig, rethrow } from "../index";
 
 export const fixtureConfig = z.object({
   DOWNSTREAM_URL: z.url().optional(),
@@ -38,15 +38,13 @@ export function setupFixture(kit: ServiceKit<KitConfig & z.infer<typeof fixtureC
     },
   );
 
-  app.put(
-    "/audited/:id",
-    { schema: { summary: "An audited change: answers who made it.", params: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/) }), response: { 200: z.object({ id: z.string(), actor: z.string() }) } } },
-    async (request, reply) => {
-      const by = requireActor(reply);
-      if (!by) return reply;
-      return { id: request.params.id, actor: by.actor };
-    },
-  );
+  actorRoutes(app, (audited) => {
+    audited.put(
+      "/audited/:id",
+      { schema: { summary: "An audited change: answers who made it.", params: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/) }), response: { 200: z.object({ id: z.string(), actor: z.string() }) } } },
+      async (request) => ({ id: request.params.id, actor: request.actor.actor }),
+    );
+  });
 
   app.get("/context", { schema: { response: { 200: z.object({ context: z.record(z.string(), z.unknown()) }) } } }, () => ({ context: { ...currentContext() } }));
 
