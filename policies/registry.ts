@@ -87,7 +87,6 @@ import { rbacNoTenantClusterRoleBinding } from "./rbac/rbac-no-tenant-cluster-ro
 import { rbacNoWildcardRules } from "./rbac/rbac-no-wildcard-rules";
 import { storagePublicAccessPrevention } from "./storage/storage-public-access-prevention";
 import { storageUniformBucketLevelAccess } from "./storage/storage-uniform-bucket-level-access";
-import { artifactRegistryNoPublicAccess } from "./artifactregistry/artifact-registry-no-public-access";
 import { artifactRegistryVulnerabilityScanning } from "./artifactregistry/artifact-registry-vulnerability-scanning";
 import { computeNoExternalIp } from "./compute/compute-no-external-ip";
 import { namespacePodSecurityStandard } from "./tenants/namespace-pod-security-standard";
@@ -196,7 +195,6 @@ export const policies: readonly ArmaturePolicy[] = [
   storageUniformBucketLevelAccess,
   storagePublicAccessPrevention,
   // artifact registry
-  artifactRegistryNoPublicAccess,
   artifactRegistryVulnerabilityScanning,
   // compute
   computeNoExternalIp,

@@ -31,12 +31,6 @@ export const K8S_INGRESS_TYPES = [
 ] as const;
 export const STORAGE_BUCKET = "gcp:storage/bucket:Bucket";
 export const ARTIFACT_REGISTRY_REPOSITORY = "gcp:artifactregistry/repository:Repository";
-/** Grants on one Artifact Registry repository: a member, a binding, or a whole policy document. */
-export const ARTIFACT_REGISTRY_IAM_TYPES = [
-  "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
-  "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding",
-  "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy",
-] as const;
 /** Compute Engine VMs and the templates they are made from: each declares network interfaces. */
 export const COMPUTE_INSTANCE_TYPES = [
   "gcp:compute/instance:Instance",

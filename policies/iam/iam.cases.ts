@@ -13,6 +13,8 @@ const BUCKET_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember";
 const KEY_BINDING = "gcp:kms/cryptoKeyIAMBinding:CryptoKeyIAMBinding";
 const RUN_MEMBER = "gcp:cloudrun/iamMember:IamMember";
 const SERVICE_ACCOUNT_MEMBER = "gcp:serviceaccount/iAMMember:IAMMember";
+const REPOSITORY_MEMBER = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember";
+const REPOSITORY_BINDING = "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding";
 const WORKLOAD = "serviceAccount:discovery@armature-dev-4821.iam.gserviceaccount.com";
 
 const grant = (name: string, type: string, inputs: object) => resource(name, { type, inputs });
@@ -31,6 +33,9 @@ export const iamCases: readonly PolicyCases[] = [
       grant("a KMS key any Google account may use", KEY_BINDING, { cryptoKeyId: "k", role: "roles/cloudkms.cryptoKeyDecrypter", members: [WORKLOAD, "allAuthenticatedUsers"] }),
       grant("a public Cloud Run service (Iam spelling)", RUN_MEMBER, { service: "s", location: "europe-west1", role: "roles/run.invoker", member: "allUsers" }),
       grant("a project policy document", PROJECT_POLICY, policyData("roles/viewer", ["allUsers"])),
+      // Artifact Registry repositories have no rule of their own: a public one is this rule's.
+      grant("an image repository anyone may pull from", REPOSITORY_MEMBER, { location: "europe-west1", repository: "platform", role: "roles/artifactregistry.reader", member: "allUsers" }),
+      grant("an image repository binding with allAuthenticatedUsers", REPOSITORY_BINDING, { location: "europe-west1", repository: "platform", role: "roles/artifactregistry.reader", members: [WORKLOAD, "allAuthenticatedUsers"] }),
     ],
   },
   {
