@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { documentFile } from "./documents";
 import { describeDiagnostic, isFailure, lintDocument } from "./lint-documents";
-import { APP_NAMES } from "./platform-apps";
+import { HTTP_APPS } from "./platform-apps";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits a free-form OpenAPI document
 type Json = Record<string, any>;
@@ -14,11 +14,11 @@ type Json = Record<string, any>;
 const failures = async (document: Json, source = "broken.json") => (await lintDocument(JSON.stringify(document), source)).filter(isFailure);
 
 describe("the platform's OpenAPI lint", () => {
-  for (const app of APP_NAMES) {
+  for (const app of HTTP_APPS) {
     it(`passes docs/api/${app}.json with no error or warning`, async () => {
       const file = documentFile(app);
       expect((await failures(JSON.parse(readFileSync(file, "utf8")) as Json, file)).map(describeDiagnostic)).toEqual([]);
-    });
+    }, 30_000); // the ruleset's first load compiles its functions: seconds on a busy machine
   }
 
   const discovery = () => JSON.parse(readFileSync(documentFile("discovery"), "utf8")) as Json;

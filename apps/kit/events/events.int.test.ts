@@ -172,5 +172,5 @@ describe("events: journal, relay, Kafka, idempotent consumer", () => {
     progress(`replayed 2000 journal rows; fresh consumer from the topic: applied ${rebuilt.applied}, state ${rebuilt.state === before.state ? "identical" : "DIFFERENT"}`);
     expect(rebuilt.state).toBe(before.state);
     expect(rebuilt.applied).toBe(CHANGES);
-  });
+  }, 240_000); // its two waits allow 60 s and 120 s: a loaded machine needs them
 });
