@@ -84,4 +84,35 @@ describe("discovery's events and idempotent registration", () => {
     const revision = ((await (await fetch(`${base}/v1/services/orders`)).json()) as { revision: number }).revision;
     expect(revision).toBe(4);
   });
+
+  it("retried health reports, override changes and deregistrations change the registry once and answer as the first time", async () => {
+    const send = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, { method, headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await response.text();
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null };
+    };
+    expect((await register("search", { endpoints: ["http://search-0:8080"], version: "1.0.0" }, context("search-1"))).status).toBe(201);
+
+    const health = await send("PUT", "/v1/services/search/health", context("search-2"), { status: "fail" });
+    expect(health.status).toBe(200);
+    expect(await send("PUT", "/v1/services/search/health", context("search-2"), { status: "fail" })).toEqual(health);
+
+    const override = { target: "http://laptop:8080", routingKey: "alice-dev", ttlSeconds: 600 };
+    const created = await send("POST", "/v1/services/search/overrides", context("search-3"), override);
+    expect(created.status).toBe(201);
+    expect(await send("POST", "/v1/services/search/overrides", context("search-3"), override)).toEqual(created);
+    const overrides = ((await (await fetch(`${base}/v1/services/search`)).json()) as { overrides: unknown[] }).overrides;
+    expect(overrides).toEqual([created.body]);
+
+    const { id } = created.body as { id: string };
+    expect((await send("DELETE", `/v1/services/search/overrides/${id}`, context("search-4"))).status).toBe(204);
+    expect((await send("DELETE", `/v1/services/search/overrides/${id}`, context("search-4"))).status).toBe(204);
+    expect(await send("DELETE", "/v1/services/search", context("search-5"))).toEqual({ status: 204, body: null });
+    expect(await send("DELETE", "/v1/services/search", context("search-5"))).toEqual({ status: 204, body: null });
+    // Only another invocation finds it gone.
+    expect((await send("DELETE", "/v1/services/search", context("search-6"))).status).toBe(404);
+
+    const changes = (await journal()).filter((event) => event.event_key === "search");
+    expect(changes.map((event) => event.type)).toEqual(["service.registered", "service.health-changed", "override.created", "override.removed", "service.deregistered"]);
+  });
 });

@@ -1,10 +1,13 @@
 /**
  * The registry in Postgres (kysely). Every change runs in one transaction with its audit entry
  * (who, when, before, after), and bumps the service's revision so clients can tell versions apart.
+ * Every change is an idempotent command: a retry (the same invocation id, actor, tenant and input)
+ * changes nothing and answers with the first outcome. A service or override that is not there is a
+ * NotFound (the transaction rolls back, so a retry looks again).
  */
 import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import { type Actor, auditColumns, currentContext, discoveryRegistrationTopic, idempotencyKey, journalEvent, runIdempotent } from "../kit/index";
+import { type Actor, NotFound, auditColumns, currentContext, discoveryRegistrationTopic, idempotencyKey, journalEvent, runIdempotent, toAuditEntry, upsertRevisioned } from "../kit/index";
 import type { DB as DiscoveryDatabase } from "../../migrations/discovery/schema.generated";
 import { registryEvent } from "./registry-events";
 import type { AuditEntry, Override, PutServiceBody, ServiceDocument } from "./service-document";
@@ -17,6 +20,16 @@ export interface NewOverride {
 }
 
 type Tx = Transaction<DiscoveryDatabase>;
+
+/** A command's outcome; `replayed` when it is a retry's (nothing changed now). */
+export interface CommandResult<T> {
+  readonly replayed: boolean;
+  readonly outcome: T;
+}
+
+export function serviceNotFound(name: string): NotFound {
+  return new NotFound("service_not_found", `no service named ${name} is registered`);
+}
 
 export class RegistryStore {
   readonly db: Kysely<DiscoveryDatabase>;
@@ -44,41 +57,30 @@ export class RegistryStore {
     return rows.map((row) => toDocument(row, byService.get(row.name) ?? []));
   }
 
-  /**
-   * Creates or replaces a registration; returns the new document and whether it was created.
-   * Idempotent: a retry (the same invocation id, actor, tenant and body) answers as the first call did, changing nothing.
-   */
-  async put(name: string, body: PutServiceBody, by: Actor): Promise<{ document: ServiceDocument; created: boolean }> {
-    return this.db.transaction().execute(async (tx) => (await runIdempotent(tx, idempotencyKey(currentContext()), "discovery.put-service", { name, body }, () => this.putIn(tx, name, body, by))).outcome);
-  }
-
-  private async putIn(tx: Tx, name: string, body: PutServiceBody, by: Actor): Promise<{ document: ServiceDocument; created: boolean }> {
-    const before = await readService(tx, name, { lock: true });
-    const values = {
-      endpoints: JSON.stringify(body.endpoints),
-      version: body.version,
-      settings: JSON.stringify(body.settings ?? {}),
-      settings_schema: body.settingsSchema ? JSON.stringify(body.settingsSchema) : null,
-      updated_by: by.actor,
-    };
-    if (before) {
-      await tx
-        .updateTable("services")
-        .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
-        .where("name", "=", name)
-        .execute();
-    } else {
-      await tx.insertInto("services").values({ name, ...values }).execute();
-    }
-    const after = (await readService(tx, name))!;
-    await audit(tx, by, "service", name, before ? "update" : "create", before, after);
-    return { document: after, created: !before };
-  }
-
-  async remove(name: string, by: Actor): Promise<ServiceDocument | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+  /** Creates or replaces a registration; the outcome is the new document and whether it was created. */
+  put(name: string, body: PutServiceBody, by: Actor): Promise<CommandResult<{ document: ServiceDocument; created: boolean }>> {
+    return this.command("discovery.put-service", { name, body }, async (tx) => {
       const before = await readService(tx, name, { lock: true });
-      if (!before) return undefined;
+      const row = {
+        name,
+        endpoints: JSON.stringify(body.endpoints),
+        version: body.version,
+        settings: JSON.stringify(body.settings ?? {}),
+        settings_schema: body.settingsSchema ? JSON.stringify(body.settingsSchema) : null,
+        updated_by: by.actor,
+      };
+      await upsertRevisioned(tx, "services", "name", row, before !== undefined);
+      const after = (await readService(tx, name))!;
+      await audit(tx, by, "service", name, before ? "update" : "create", before, after);
+      return { document: after, created: !before };
+    });
+  }
+
+  /** Deregisters a service; the outcome is its last document. */
+  remove(name: string, by: Actor): Promise<CommandResult<ServiceDocument>> {
+    return this.command("discovery.remove-service", { name }, async (tx) => {
+      const before = await readService(tx, name, { lock: true });
+      if (!before) throw serviceNotFound(name);
       await tx.deleteFrom("services").where("name", "=", name).execute();
       await audit(tx, by, "service", name, "delete", before, null);
       return before;
@@ -86,10 +88,10 @@ export class RegistryStore {
   }
 
   /** Records an observed health; `changed` when the status differs (then the revision goes up and it is audited). */
-  async setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<{ document: ServiceDocument; changed: boolean } | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+  setHealth(name: string, status: "pass" | "warn" | "fail", by: Actor): Promise<CommandResult<{ document: ServiceDocument; changed: boolean }>> {
+    return this.command("discovery.set-health", { name, status }, async (tx) => {
       const before = await readService(tx, name, { lock: true });
-      if (!before) return undefined;
+      if (!before) throw serviceNotFound(name);
       const changed = before.health.status !== status;
       await tx
         .updateTable("services")
@@ -102,10 +104,10 @@ export class RegistryStore {
     });
   }
 
-  async addOverride(name: string, override: NewOverride, by: Actor): Promise<{ document: ServiceDocument; override: Override } | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+  addOverride(name: string, override: NewOverride, by: Actor): Promise<CommandResult<{ document: ServiceDocument; override: Override }>> {
+    return this.command("discovery.add-override", { name, override }, async (tx) => {
       const before = await readService(tx, name, { lock: true });
-      if (!before) return undefined;
+      if (!before) throw serviceNotFound(name);
       const { id } = await tx
         .insertInto("overrides")
         .values({
@@ -126,15 +128,15 @@ export class RegistryStore {
     });
   }
 
-  async removeOverride(name: string, id: string, by: Actor): Promise<ServiceDocument | undefined> {
-    return this.db.transaction().execute(async (tx) => {
+  removeOverride(name: string, id: string, by: Actor): Promise<CommandResult<ServiceDocument>> {
+    return this.command("discovery.remove-override", { name, id }, async (tx) => {
       const before = await readService(tx, name, { lock: true });
       const existing = before?.overrides.find((candidate) => candidate.id === id);
-      if (!before || !existing) return undefined;
+      if (!before || !existing) throw new NotFound("override_not_found", `service ${name} has no override ${id}`);
       await tx.deleteFrom("overrides").where("id", "=", id).execute();
       await bumpRevision(tx, name);
       await audit(tx, by, "override", id, "delete", { service: name, ...existing }, null);
-      return readService(tx, name);
+      return (await readService(tx, name))!;
     });
   }
 
@@ -147,18 +149,12 @@ export class RegistryStore {
       .orderBy("id", "desc")
       .limit(limit)
       .execute();
-    return rows.map((row) => ({
-      at: row.at.toISOString(),
-      actor: row.actor,
-      ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
-      ...(row.trace_id ? { traceId: row.trace_id } : {}),
-      // The audit log's check constraints allow only these (migrations/discovery).
-      entity: row.entity as AuditEntry["entity"],
-      entityKey: row.entity_key,
-      action: row.action as AuditEntry["action"],
-      before: row.before,
-      after: row.after,
-    }));
+    return rows.map((row) => toAuditEntry<AuditEntry["entity"], AuditEntry["action"]>(row));
+  }
+
+  /** Runs `change` in its own transaction as an idempotent command (apps/kit/events/idempotency.ts). */
+  private command<T>(name: string, input: unknown, change: (tx: Tx) => Promise<T>): Promise<CommandResult<T>> {
+    return this.db.transaction().execute((tx) => runIdempotent(tx, idempotencyKey(currentContext()), name, input, () => change(tx)));
   }
 }
 

@@ -1,10 +1,10 @@
 /** Discovery's REST API (documented in the generated OpenAPI at /openapi.json). */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { ACTOR_REQUIRED, type App, problemSchema, requireActor, sendProblem } from "../kit/index";
+import { ACTOR_REQUIRED, type App, actorRoutes, answerDomainErrors, problemSchema, sendDomainProblem, sendProblem } from "../kit/index";
 import * as access from "./access";
 import type { RegistryCache } from "./registry-cache";
-import type { RegistryStore } from "./registry-store";
+import { type RegistryStore, serviceNotFound } from "./registry-store";
 import {
   auditEntrySchema,
   createOverrideBodySchema,
@@ -31,7 +31,7 @@ const tags = ["registry"];
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 function notFound(reply: FastifyReply, name: string) {
-  return sendProblem(reply, { status: 404, code: "service_not_found", detail: `no service named ${name} is registered` });
+  return sendDomainProblem(reply, serviceNotFound(name));
 }
 
 export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void {
@@ -56,64 +56,6 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     },
   );
 
-  app.put(
-    "/v1/services/:name",
-    {
-      config: { authorisation: access.changeRegistration },
-      schema: {
-        tags,
-        summary: "Register a service or replace its registration.",
-        description: "When `settingsSchema` is given it must be a JSON Schema (2020-12) and `settings` must satisfy it: the service checks both (400 invalid_settings), as one JSON Schema cannot state another's rules.",
-        security: ACTOR_REQUIRED,
-        params: nameParams,
-        body: putServiceBodySchema,
-        response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const by = requireActor(reply);
-      if (!by) return reply;
-      const problems = settingsProblems(request.body.settings ?? {}, request.body.settingsSchema);
-      if (problems.length > 0) {
-        return sendProblem(reply, {
-          status: 400,
-          code: "invalid_settings",
-          detail: `the settings do not satisfy settingsSchema: ${problems.join("; ")}`,
-          issues: problems.map((message) => ({ in: "body", path: "settings", message })),
-        });
-      }
-      const { document, created } = await store.put(request.params.name, request.body, by);
-      cache.set(document.name, document);
-      await deps.publish(document.name, document.revision, document);
-      return reply.code(created ? 201 : 200).send(document);
-    },
-  );
-
-  app.delete("/v1/services/:name", { config: { authorisation: access.changeRegistration }, schema: { tags, summary: "Deregister a service.", security: ACTOR_REQUIRED, params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
-    const by = requireActor(reply);
-    if (!by) return reply;
-    const removed = await store.remove(request.params.name, by);
-    if (!removed) return notFound(reply, request.params.name);
-    cache.set(request.params.name, undefined);
-    await deps.publish(request.params.name, removed.revision + 1, undefined);
-    return reply.code(204).send(null);
-  });
-
-  app.put(
-    "/v1/services/:name/health",
-    { config: { authorisation: access.reportHealth }, schema: { tags, summary: "Record a service's observed health (the health service does this).", security: ACTOR_REQUIRED, params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
-    async (request, reply) => {
-      const by = requireActor(reply);
-      if (!by) return reply;
-      const recorded = await store.setHealth(request.params.name, request.body.status, by);
-      if (!recorded) return notFound(reply, request.params.name);
-      const { document, changed } = recorded;
-      cache.set(document.name, document);
-      if (changed) await deps.publish(document.name, document.revision, document);
-      return withLiveOverrides(document);
-    },
-  );
-
   app.get(
     "/v1/services/:name/audit",
     {
@@ -129,44 +71,98 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     async (request) => ({ entries: await store.auditTrail(request.params.name, request.query.limit) }),
   );
 
-  app.post(
-    "/v1/services/:name/overrides",
-    {
-      config: { authorisation: access.createOverride },
-      schema: {
-        tags: ["overrides"],
-        summary: "Route this service to another target (e.g. a developer's laptop) for one environment or one routing key, until it expires.",
-        description: "Give exactly one of `environment` and `routingKey` (the body schema's oneOf).",
-        security: ACTOR_REQUIRED,
-        params: nameParams,
-        body: createOverrideBodySchema,
-        response: { 201: overrideSchema, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const by = requireActor(reply);
-      if (!by) return reply;
-      const result = await store.addOverride(request.params.name, request.body, by);
-      if (!result) return notFound(reply, request.params.name);
-      cache.set(result.document.name, result.document);
-      await deps.publish(result.document.name, result.document.revision, result.document);
-      return reply.code(201).send(result.override);
-    },
-  );
+  // Changes: each needs an actor (request.actor); what the store raises answers as a problem (404).
+  actorRoutes(app, (writes) => {
+    answerDomainErrors(writes);
 
-  app.delete(
-    "/v1/services/:name/overrides/:id",
-    { config: { authorisation: access.deleteOverride }, schema: { tags: ["overrides"], summary: "Remove an override before it expires.", security: ACTOR_REQUIRED, params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
-    async (request, reply) => {
-      const by = requireActor(reply);
-      if (!by) return reply;
-      const document = await store.removeOverride(request.params.name, request.params.id, by);
-      if (!document) {
-        return sendProblem(reply, { status: 404, code: "override_not_found", detail: `service ${request.params.name} has no override ${request.params.id}` });
-      }
-      cache.set(document.name, document);
-      await deps.publish(document.name, document.revision, document);
+    writes.put(
+      "/v1/services/:name",
+      {
+        config: { authorisation: access.changeRegistration },
+        schema: {
+          tags,
+          summary: "Register a service or replace its registration.",
+          description: "When `settingsSchema` is given it must be a JSON Schema (2020-12) and `settings` must satisfy it: the service checks both (400 invalid_settings), as one JSON Schema cannot state another's rules.",
+          security: ACTOR_REQUIRED,
+          params: nameParams,
+          body: putServiceBodySchema,
+          response: { 200: serviceDocumentSchema, 201: serviceDocumentSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const problems = settingsProblems(request.body.settings ?? {}, request.body.settingsSchema);
+        if (problems.length > 0) {
+          return sendProblem(reply, {
+            status: 400,
+            code: "invalid_settings",
+            detail: `the settings do not satisfy settingsSchema: ${problems.join("; ")}`,
+            issues: problems.map((message) => ({ in: "body", path: "settings", message })),
+          });
+        }
+        const { replayed, outcome } = await store.put(request.params.name, request.body, request.actor);
+        const { document, created } = outcome;
+        await changed(document.name, document.revision, document, replayed);
+        return reply.code(created ? 201 : 200).send(document);
+      },
+    );
+
+    writes.delete("/v1/services/:name", { config: { authorisation: access.changeRegistration }, schema: { tags, summary: "Deregister a service.", security: ACTOR_REQUIRED, params: nameParams, response: { 204: z.null(), ...errors } } }, async (request, reply) => {
+      const { replayed, outcome: removed } = await store.remove(request.params.name, request.actor);
+      await changed(request.params.name, removed.revision + 1, undefined, replayed);
       return reply.code(204).send(null);
-    },
-  );
+    });
+
+    writes.put(
+      "/v1/services/:name/health",
+      { config: { authorisation: access.reportHealth }, schema: { tags, summary: "Record a service's observed health (the health service does this).", security: ACTOR_REQUIRED, params: nameParams, body: putHealthBodySchema, response: { 200: serviceDocumentSchema, ...errors } } },
+      async (request) => {
+        const { replayed, outcome } = await store.setHealth(request.params.name, request.body.status, request.actor);
+        const { document } = outcome;
+        if (!replayed) cache.set(document.name, document);
+        if (outcome.changed) await deps.publish(document.name, document.revision, document);
+        return withLiveOverrides(document);
+      },
+    );
+
+    writes.post(
+      "/v1/services/:name/overrides",
+      {
+        config: { authorisation: access.createOverride },
+        schema: {
+          tags: ["overrides"],
+          summary: "Route this service to another target (e.g. a developer's laptop) for one environment or one routing key, until it expires.",
+          description: "Give exactly one of `environment` and `routingKey` (the body schema's oneOf).",
+          security: ACTOR_REQUIRED,
+          params: nameParams,
+          body: createOverrideBodySchema,
+          response: { 201: overrideSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const { replayed, outcome } = await store.addOverride(request.params.name, request.body, request.actor);
+        await changed(outcome.document.name, outcome.document.revision, outcome.document, replayed);
+        return reply.code(201).send(outcome.override);
+      },
+    );
+
+    writes.delete(
+      "/v1/services/:name/overrides/:id",
+      { config: { authorisation: access.deleteOverride }, schema: { tags: ["overrides"], summary: "Remove an override before it expires.", security: ACTOR_REQUIRED, params: z.strictObject({ name: serviceNameSchema, id: z.uuid() }), response: { 204: z.null(), ...errors } } },
+      async (request, reply) => {
+        const { replayed, outcome: document } = await store.removeOverride(request.params.name, request.params.id, request.actor);
+        await changed(document.name, document.revision, document, replayed);
+        return reply.code(204).send(null);
+      },
+    );
+  });
+
+  /**
+   * After a change: the new document in this replica's cache and pushed to every other. A retry's
+   * replayed outcome may be older than what the cache holds, so it is only pushed again
+   * (listeners keep the newer revision they hold).
+   */
+  async function changed(name: string, revision: number, document: ServiceDocument | undefined, replayed: boolean): Promise<void> {
+    if (!replayed) cache.set(name, document);
+    await deps.publish(name, revision, document);
+  }
 }

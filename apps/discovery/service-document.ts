@@ -1,5 +1,6 @@
 /** The discovery API's documents: what a service registration, an override and an audit entry look like. */
 import { z } from "zod";
+import { auditEntrySchemaFor } from "../kit/index";
 
 export const serviceNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "a lowercase DNS label: a-z, 0-9 and -, starting with a letter, at most 63 characters");
 
@@ -58,17 +59,8 @@ export const serviceDocumentSchema = z.object({
 });
 export type ServiceDocument = z.infer<typeof serviceDocumentSchema>;
 
-export const auditEntrySchema = z.object({
-  at: z.string(),
-  actor: z.string(),
-  invocationId: z.string().optional(),
-  traceId: z.string().optional(),
-  entity: z.enum(["service", "override"]),
-  entityKey: z.string(),
-  action: z.enum(["create", "update", "delete", "health"]),
-  before: z.unknown(),
-  after: z.unknown(),
-});
+/** The audit log's entities and actions (its check constraints, migrations/discovery). */
+export const auditEntrySchema = auditEntrySchemaFor(["service", "override"], ["create", "update", "delete", "health"]);
 export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 /** Drops overrides whose expiry has passed (documents may be cached past an expiry). */

@@ -3,11 +3,28 @@
  * the flag-set version (which serialises writers), checks the definition against the other flags
  * and segments, writes, and records an audit entry (who, when, before, after, version). It returns
  * the change message SDKs apply. A rejected change rolls back, so versions never skip.
+ * Every change is an idempotent command: a retry (the same invocation id, actor, tenant and input)
+ * changes nothing and answers with the first outcome. Refusals are domain errors (NotFound,
+ * Conflict, InvalidInput) that the write routes answer as problem documents.
  */
 import { Kysely, PostgresDialect, type Selectable, type Transaction, sql } from "kysely";
 import type pg from "pg";
-import { type Actor, HttpProblem, auditColumns, flagsDefinitionTopic, journalEvent } from "../kit/index";
-import type { FlagChange } from "./change-feed";
+import {
+  type Actor,
+  type AuditEntry as AuditEntryOf,
+  Conflict,
+  InvalidInput,
+  NotFound,
+  auditColumns,
+  currentContext,
+  flagsDefinitionTopic,
+  idempotencyKey,
+  journalEvent,
+  runIdempotent,
+  toAuditEntry,
+  upsertRevisioned,
+} from "../kit/index";
+import { type FlagChange, flagChange } from "./change-feed";
 import { flagEvent } from "./flag-events";
 import type { DB as FlagsDatabase, Flags, Segments } from "../../migrations/flags/schema.generated";
 import type { FlagDefinition, FlagDocument, FlagSet, SegmentDefinition, SegmentDocument } from "./model/definition";
@@ -15,21 +32,17 @@ import { type DefinitionProblem, constraintProblems, flagDefinitionProblems } fr
 import { type LifecycleStage, transitionProblem } from "./model/lifecycle";
 
 type Db = Kysely<FlagsDatabase> | Transaction<FlagsDatabase>;
+type Tx = Transaction<FlagsDatabase>;
 /** What the audit log's check constraints allow (migrations/flags). */
 type Entity = "flag" | "segment";
 type Action = "create" | "update" | "delete" | "transition";
 
-export interface AuditEntry {
-  readonly at: string;
-  readonly version: number;
-  readonly actor: string;
-  readonly invocationId?: string;
-  readonly traceId?: string;
-  readonly entity: Entity;
-  readonly entityKey: string;
-  readonly action: Action;
-  readonly before: unknown;
-  readonly after: unknown;
+/** An audit entry with the flag-set version its change produced. */
+export type AuditEntry = AuditEntryOf<Entity, Action> & { readonly version: number };
+
+/** The NotFound of a flag or segment that does not exist. */
+export function missing(entity: Entity, key: string): NotFound {
+  return new NotFound(`${entity}_not_found`, `there is no ${entity} ${JSON.stringify(key)}`);
 }
 
 /** Thrown inside a transaction to roll it back when there turns out to be nothing to change. */
@@ -74,62 +87,53 @@ export class FlagStore {
 
   /** Creates or replaces a flag's definition (its lifecycle stage is kept; new flags start off-by-default). */
   putFlag(key: string, definition: FlagDefinition, by: Actor): Promise<{ document: FlagDocument; created: boolean; change: FlagChange }> {
-    return this.db.transaction().execute(async (tx) => {
+    return this.command("flags.put-flag", { key, definition }, async (tx) => {
       const version = await bumpVersion(tx);
       const before = await readFlag(tx, key, { lock: true });
       const segments = new Set((await tx.selectFrom("segments").select("key").execute()).map((row) => row.key));
       const others = await tx.selectFrom("flags").select(["key", "dependencies"]).where("key", "<>", key).execute();
       const flags = new Map(others.map((row) => [row.key, { dependencies: row.dependencies as FlagDocument["dependencies"] }]));
       rejectProblems(flagDefinitionProblems(key, definition, { segments, flags }));
-      const values = {
+      const row = {
+        key,
         description: definition.description,
         environments: JSON.stringify(definition.environments),
         dependencies: JSON.stringify(definition.dependencies),
         exposures: definition.exposures,
         updated_by: by.actor,
       };
-      if (before) {
-        await tx
-          .updateTable("flags")
-          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
-          .where("key", "=", key)
-          .execute();
-      } else {
-        await tx.insertInto("flags").values({ key, ...values }).execute();
-      }
+      await upsertRevisioned(tx, "flags", "key", row, before !== undefined);
       await replaceReferences(tx, key, definition);
       const after = (await readFlag(tx, key))!;
       await audit(tx, version, by, "flag", key, before ? "update" : "create", before ?? null, after);
-      return { document: after, created: !before, change: change(version, "flag", key, after) };
+      return { document: after, created: !before, change: flagChange(version, "flag", key, after) };
     });
   }
 
-  async deleteFlag(key: string, by: Actor): Promise<FlagChange | undefined> {
-    return orUnchanged(
-      this.db.transaction().execute(async (tx) => {
-        const version = await bumpVersion(tx);
-        const before = await readFlag(tx, key, { lock: true });
-        if (!before) throw new NothingChanged(undefined);
-        const children = await tx.selectFrom("flag_dependencies").select("flag_key").where("parent_key", "=", key).orderBy("flag_key").execute();
-        if (children.length > 0) {
-          throw new HttpProblem(409, "flag_in_use", `${children.map((row) => row.flag_key).join(", ")} depend${children.length === 1 ? "s" : ""} on ${key}: remove the dependency first`);
-        }
-        await tx.deleteFrom("flags").where("key", "=", key).execute();
-        await audit(tx, version, by, "flag", key, "delete", before, null);
-        return change(version, "flag", key, null);
-      }),
-    );
+  deleteFlag(key: string, by: Actor): Promise<FlagChange> {
+    return this.command("flags.delete-flag", { key }, async (tx) => {
+      const version = await bumpVersion(tx);
+      const before = await readFlag(tx, key, { lock: true });
+      if (!before) throw missing("flag", key);
+      const children = await tx.selectFrom("flag_dependencies").select("flag_key").where("parent_key", "=", key).orderBy("flag_key").execute();
+      if (children.length > 0) {
+        throw new Conflict("flag_in_use", `${children.map((row) => row.flag_key).join(", ")} depend${children.length === 1 ? "s" : ""} on ${key}: remove the dependency first`);
+      }
+      await tx.deleteFrom("flags").where("key", "=", key).execute();
+      await audit(tx, version, by, "flag", key, "delete", before, null);
+      return flagChange(version, "flag", key, null);
+    });
   }
 
-  /** Moves a flag along its lifecycle; 409 for a move the lifecycle does not allow. Staying put changes nothing. */
-  async transition(key: string, to: LifecycleStage, by: Actor): Promise<{ document: FlagDocument; change?: FlagChange } | undefined> {
+  /** Moves a flag along its lifecycle; a Conflict for a move the lifecycle does not allow. Staying put changes nothing. */
+  async transition(key: string, to: LifecycleStage, by: Actor): Promise<{ document: FlagDocument; change?: FlagChange }> {
     return orUnchanged(
-      this.db.transaction().execute(async (tx) => {
+      this.command("flags.transition", { key, to }, async (tx) => {
         const version = await bumpVersion(tx);
         const before = await readFlag(tx, key, { lock: true });
-        if (!before) throw new NothingChanged(undefined);
+        if (!before) throw missing("flag", key);
         const problem = transitionProblem(before.lifecycle, to);
-        if (problem) throw new HttpProblem(409, "illegal_transition", problem);
+        if (problem) throw new Conflict("illegal_transition", problem);
         if (before.lifecycle === to) throw new NothingChanged({ document: before });
         await tx
           .updateTable("flags")
@@ -138,7 +142,7 @@ export class FlagStore {
           .execute();
         const after = (await readFlag(tx, key))!;
         await audit(tx, version, by, "flag", key, "transition", { lifecycle: before.lifecycle }, { lifecycle: to });
-        return { document: after, change: change(version, "flag", key, after) };
+        return { document: after, change: flagChange(version, "flag", key, after) };
       }),
     );
   }
@@ -153,55 +157,42 @@ export class FlagStore {
 
   putSegment(key: string, definition: SegmentDefinition, by: Actor): Promise<{ document: SegmentDocument; created: boolean; change: FlagChange }> {
     rejectProblems(constraintProblems(definition.constraints, "constraints"));
-    return this.db.transaction().execute(async (tx) => {
+    return this.command("flags.put-segment", { key, definition }, async (tx) => {
       const version = await bumpVersion(tx);
       const before = await readSegment(tx, key, { lock: true });
-      const values = { description: definition.description, constraints: JSON.stringify(definition.constraints), updated_by: by.actor };
-      if (before) {
-        await tx
-          .updateTable("segments")
-          .set({ ...values, revision: sql<number>`revision + 1`, updated_at: sql<Date>`now()` })
-          .where("key", "=", key)
-          .execute();
-      } else {
-        await tx.insertInto("segments").values({ key, ...values }).execute();
-      }
+      const row = { key, description: definition.description, constraints: JSON.stringify(definition.constraints), updated_by: by.actor };
+      await upsertRevisioned(tx, "segments", "key", row, before !== undefined);
       const after = (await readSegment(tx, key))!;
       await audit(tx, version, by, "segment", key, before ? "update" : "create", before ?? null, after);
-      return { document: after, created: !before, change: change(version, "segment", key, after) };
+      return { document: after, created: !before, change: flagChange(version, "segment", key, after) };
     });
   }
 
-  async deleteSegment(key: string, by: Actor): Promise<FlagChange | undefined> {
-    return orUnchanged(
-      this.db.transaction().execute(async (tx) => {
-        const version = await bumpVersion(tx);
-        const before = await readSegment(tx, key, { lock: true });
-        if (!before) throw new NothingChanged(undefined);
-        const users = await tx.selectFrom("flag_segments").select("flag_key").where("segment_key", "=", key).orderBy("flag_key").execute();
-        if (users.length > 0) throw new HttpProblem(409, "segment_in_use", `flags ${users.map((row) => row.flag_key).join(", ")} use segment ${key}: remove it from them first`);
-        await tx.deleteFrom("segments").where("key", "=", key).execute();
-        await audit(tx, version, by, "segment", key, "delete", before, null);
-        return change(version, "segment", key, null);
-      }),
-    );
+  deleteSegment(key: string, by: Actor): Promise<FlagChange> {
+    return this.command("flags.delete-segment", { key }, async (tx) => {
+      const version = await bumpVersion(tx);
+      const before = await readSegment(tx, key, { lock: true });
+      if (!before) throw missing("segment", key);
+      const users = await tx.selectFrom("flag_segments").select("flag_key").where("segment_key", "=", key).orderBy("flag_key").execute();
+      if (users.length > 0) throw new Conflict("segment_in_use", `flags ${users.map((row) => row.flag_key).join(", ")} use segment ${key}: remove it from them first`);
+      await tx.deleteFrom("segments").where("key", "=", key).execute();
+      await audit(tx, version, by, "segment", key, "delete", before, null);
+      return flagChange(version, "segment", key, null);
+    });
   }
 
   async auditTrail(entity: Entity, key: string, limit: number): Promise<AuditEntry[]> {
     const rows = await this.db.selectFrom("audit_log").selectAll().where("entity", "=", entity).where("entity_key", "=", key).orderBy("id", "desc").limit(limit).execute();
-    return rows.map((row) => ({
-      at: row.at.toISOString(),
-      version: Number(row.version),
-      actor: row.actor,
-      ...(row.invocation_id ? { invocationId: row.invocation_id } : {}),
-      ...(row.trace_id ? { traceId: row.trace_id } : {}),
-      entity: row.entity as Entity,
-      entityKey: row.entity_key,
-      action: row.action as Action,
-      before: row.before,
-      after: row.after,
-      }),
-    );
+    return rows.map((row) => ({ ...toAuditEntry<Entity, Action>(row), version: Number(row.version) }));
+  }
+
+  /**
+   * Runs `change` in its own transaction as an idempotent command (apps/kit/events/idempotency.ts):
+   * the key is claimed before the version is bumped, so a retry waits for the first run and bumps nothing.
+   */
+  private async command<T>(name: string, input: unknown, change: (tx: Tx) => Promise<T>): Promise<T> {
+    const { outcome } = await this.db.transaction().execute((tx) => runIdempotent(tx, idempotencyKey(currentContext()), name, input, () => change(tx)));
+    return outcome;
   }
 }
 
@@ -218,13 +209,7 @@ async function orUnchanged<T>(work: Promise<T>): Promise<T> {
 function rejectProblems(problems: readonly DefinitionProblem[]): void {
   if (problems.length === 0) return;
   const detail = problems.map((problem) => `${problem.path}: ${problem.message}`).join("; ");
-  throw new HttpProblem(400, problems[0]!.code, detail, problems.map((problem) => ({ in: "body", path: problem.path, message: problem.message })));
-}
-
-function change(version: number, kind: "flag", key: string, document: FlagDocument | null): FlagChange;
-function change(version: number, kind: "segment", key: string, document: SegmentDocument | null): FlagChange;
-function change(version: number, kind: "flag" | "segment", key: string, document: FlagDocument | SegmentDocument | null): FlagChange {
-  return { version, at: new Date().toISOString(), kind, key, document } as FlagChange;
+  throw new InvalidInput(problems[0]!.code, detail, problems.map((problem) => ({ path: problem.path, message: problem.message })));
 }
 
 async function readVersion(db: Db): Promise<number> {
@@ -233,7 +218,7 @@ async function readVersion(db: Db): Promise<number> {
 }
 
 /** Takes the version row's lock for the rest of the transaction: writers go one at a time. */
-async function bumpVersion(tx: Transaction<FlagsDatabase>): Promise<number> {
+async function bumpVersion(tx: Tx): Promise<number> {
   const row = await tx
     .updateTable("flag_set_version")
     .set({ version: sql<number>`version + 1` })
@@ -257,7 +242,7 @@ async function readSegment(db: Db, key: string, options: { lock?: boolean } = {}
 }
 
 /** Keeps the reference tables in step, so Postgres itself refuses deleting a segment or parent in use. */
-async function replaceReferences(tx: Transaction<FlagsDatabase>, key: string, definition: FlagDefinition): Promise<void> {
+async function replaceReferences(tx: Tx, key: string, definition: FlagDefinition): Promise<void> {
   const segments = new Set(Object.values(definition.environments).flatMap((environment) => [...environment.rules, ...environment.optOut].flatMap((matcher) => matcher.segments)));
   await tx.deleteFrom("flag_segments").where("flag_key", "=", key).execute();
   if (segments.size > 0) await tx.insertInto("flag_segments").values([...segments].map((segment) => ({ flag_key: key, segment_key: segment }))).execute();
@@ -268,7 +253,7 @@ async function replaceReferences(tx: Transaction<FlagsDatabase>, key: string, de
 }
 
 /** The audit entry and the change's event (journalled for the relay), in the change's transaction. */
-async function audit(tx: Transaction<FlagsDatabase>, version: number, by: Actor, entity: Entity, key: string, action: Action, before: unknown, after: unknown): Promise<void> {
+async function audit(tx: Tx, version: number, by: Actor, entity: Entity, key: string, action: Action, before: unknown, after: unknown): Promise<void> {
   await tx
     .insertInto("audit_log")
     .values({ version, ...auditColumns(by, before, after), entity, entity_key: key, action })

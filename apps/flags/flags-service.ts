@@ -1,6 +1,6 @@
 /** Wires the flags service on the kit: Postgres store, Redis change push, REST API, evaluate endpoint, exposures to Kafka. */
 import { type KitConfig, type ServiceKit, type ServiceOptions, log, runRelay } from "../kit/index";
-import { FLAG_CHANGES_CHANNEL } from "./change-feed";
+import { FLAG_CHANGES_CHANNEL, changeMessage } from "./change-feed";
 import { type FlagsConfig, flagsConfigSchema } from "./config";
 import { kafkaExposurePublisher } from "./exposure-publisher";
 import { FlagStore } from "./flag-store";
@@ -25,7 +25,7 @@ export async function setupFlags(kit: ServiceKit<KitConfig & FlagsConfig>): Prom
   const publishGuard = kit.guard({ name: "redis", timeoutMs: 1000 });
   const publish: PublishChange = (change) =>
     publishGuard.execute(
-      async () => void (await redis.publish(FLAG_CHANGES_CHANNEL, JSON.stringify(change))),
+      async () => void (await redis.publish(FLAG_CHANGES_CHANNEL, changeMessage(change))),
       // The change is committed: SDKs find it at their next poll, or through the gap the next push shows.
       (error) => log().warn({ err: error, version: change.version }, "could not push a flag change; SDKs pick it up at their next poll"),
     );

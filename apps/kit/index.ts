@@ -1,11 +1,13 @@
 /** The Armature app kit: everything an app needs from the platform. See README.md. */
 export { type Actor, auditColumns, requireActor } from "./audit-actor";
 export { actorRoutes } from "./actor-routes";
+export { type AuditEntry, type AuditRow, auditEntrySchemaFor, toAuditEntry, upsertRevisioned } from "./audit/index";
 export { type AccessRequest, type Action, ALL_ENVIRONMENTS, type Resource } from "./authorisation/access-request";
 export type { AccessCheck, AuthorisationDecision } from "./authorisation/authoriser";
 export { type RouteAuthorisation, currentAuthorisation } from "./authorisation/authorisation-step";
 export { type KitConfig, ConfigError, kitConfigSchema, parseConfig } from "./config";
 export { type KafkaAuth, createKafka, createRedis } from "./dependencies";
+export { Conflict, DomainError, InvalidInput, NotFound, answerDomainErrors, sendDomainProblem } from "./domain-errors";
 export {
   type Consumer,
   type DecodedEvent,

@@ -1,8 +1,9 @@
 /** What the flags API's routes share: error responses, the audit entry schema, 404s, publishing. */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { problemSchema, sendProblem } from "../../kit/index";
+import { auditEntrySchemaFor, problemSchema, sendDomainProblem } from "../../kit/index";
 import type { FlagChange } from "../change-feed";
+import { missing } from "../flag-store";
 
 export const errorResponses = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema };
 
@@ -27,19 +28,11 @@ export async function announce(reply: FastifyReply, publish: PublishChange, chan
 
 export const auditQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
-export const auditEntrySchema = z.object({
-  at: z.string(),
+/** The audit log's entities and actions (its check constraints, migrations/flags), and the version each change produced. */
+export const auditEntrySchema = auditEntrySchemaFor(["flag", "segment"], ["create", "update", "delete", "transition"], {
   version: z.number().int().describe("The flag-set version this change produced."),
-  actor: z.string(),
-  invocationId: z.string().optional(),
-  traceId: z.string().optional(),
-  entity: z.enum(["flag", "segment"]),
-  entityKey: z.string(),
-  action: z.enum(["create", "update", "delete", "transition"]),
-  before: z.unknown(),
-  after: z.unknown(),
 });
 
 export function notFound(reply: FastifyReply, what: "flag" | "segment", key: string): FastifyReply {
-  return sendProblem(reply, { status: 404, code: `${what}_not_found`, detail: `there is no ${what} ${JSON.stringify(key)}` });
+  return sendDomainProblem(reply, missing(what, key));
 }
