@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { kafkaBrokerList } from "../kit/index";
 
 /** The health service's own environment keys (the kit's PORT, LOG_*, ... apply too). */
 export const healthConfigSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// URL").optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "a redis:// or rediss:// URL").optional(),
   /** Comma-separated host:port list. */
-  KAFKA_BROKERS: z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port...]").optional(),
+  KAFKA_BROKERS: kafkaBrokerList.optional(),
   /** Discovery's base URL: every service registered there is probed. Needs REDIS_URL for its pushes. */
   DISCOVERY_URL: z.url().optional(),
   /**

@@ -16,6 +16,9 @@ const issuerList = z
     "https issuer URLs, comma-separated, e.g. https://container.googleapis.com/v1/projects/p/locations/europe-west1/clusters/c",
   );
 
+/** KAFKA_BROKERS: the bootstrap brokers, host:port, comma-separated (apps that use Kafka add it to their schema). */
+export const kafkaBrokerList = z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "host:port[,host:port...]");
+
 /** Keys every Armature app reads. Apps extend this with their own (see createService's `config`). */
 export const kitConfigSchema = z.object({
   /** 0 picks a free port (tests). */
