@@ -6,7 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SPOT_TAINT } from "../components/gke-cluster/node-pool";
 import { GOOGLE_HEALTH_CHECK_RANGES } from "../components/network/network";
-import { PLATFORM_NAMESPACE, PlatformApps, WORKERS_NAMESPACE } from "../components/platform-apps/platform-apps";
+import { PLATFORM_NAMESPACE, WORKERS_NAMESPACE } from "../components/platform-apps/namespaces";
+import { PlatformApps } from "../components/platform-apps/platform-apps";
 import { optionalChartSource } from "./chart-source";
 import { rulesDocument } from "./config/authorisation";
 import type { StackConfig } from "./config/parse";
@@ -14,23 +15,25 @@ import type { Infrastructure } from "./infrastructure";
 import type { Labels } from "./labels";
 
 export function composePlatformApps(config: StackConfig, infrastructure: Infrastructure, labels: Labels, opts: pulumi.ComponentResourceOptions): PlatformApps {
-  const { network, services, workers, identities, databases, postgres, redis, kafka, vault } = infrastructure;
+  const { network, services: servicesCluster, workers: workerCapacity, identities, databases, postgres, redis, kafka, vault } = infrastructure;
+  // The stack sets only where KEDA's chart comes from; the agents' scaling keeps the component's defaults.
+  const kedaChartSource = optionalChartSource("kedaChartSource", config.charts?.keda);
   return new PlatformApps("apps", {
     registry: config.apps.registry,
     releases: config.apps.releases,
     activeColour: config.apps.activeColour,
     ...(config.apps.contract ? { contract: config.apps.contract } : {}),
     labels,
-    services: { provider: services.provider, workloadPool: services.workloadPool, serviceAccountIssuer: services.serviceAccountIssuer },
+    services: { provider: servicesCluster.provider, workloadPool: servicesCluster.workloadPool, serviceAccountIssuer: servicesCluster.serviceAccountIssuer },
     workers: {
-      provider: workers.provider,
-      workloadPool: workers.cluster.workloadPool,
-      serviceAccountIssuer: workers.cluster.serviceAccountIssuer,
-      taints: [workers.taint, SPOT_TAINT],
+      provider: workerCapacity.provider,
+      workloadPool: workerCapacity.cluster.workloadPool,
+      serviceAccountIssuer: workerCapacity.cluster.serviceAccountIssuer,
+      taints: [workerCapacity.taint, SPOT_TAINT],
       controlPlaneCidr: config.clusters.workers.placement === "separate-cluster" ? config.network.workersMaster! : config.network.servicesMaster,
     },
     identities,
-    workerScaling: optionalChartSource("kedaChartSource", config.charts?.keda),
+    workerScaling: kedaChartSource,
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
     postgresServerCa: postgres.serverCa,
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),

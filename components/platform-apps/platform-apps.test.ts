@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { ComponentArgError } from "../shared/arg-error";
 import { type MockRuntime, type RegisteredResource, secretInput, useMockRuntime, valueOf } from "../shared/mock-runtime";
 import { DEFAULT_CALLER_AUDIENCE } from "../../apps/kit/caller-authentication";
-import { CALLER_TOKEN_AUDIENCE, PLATFORM_APPS, PlatformApps, type PlatformAppsArgs } from "./platform-apps";
+import { PLATFORM_APPS } from "./app-names";
+import { PlatformApps, type PlatformAppsArgs } from "./platform-apps";
+import { CALLER_TOKEN_AUDIENCE } from "./pod-contract";
 
 let mocks: MockRuntime;
 let services: k8s.Provider;

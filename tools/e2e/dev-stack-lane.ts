@@ -21,7 +21,8 @@ export interface DevStackLane {
   close(): Promise<void>;
 }
 
-export async function startDevStackLane(stackName: string = TEST_STACK): Promise<DevStackLane> {
+/** `projectDir`: the program to run (default this checkout; upgrade-check.ts passes an older revision's tree). */
+export async function startDevStackLane(stackName: string = TEST_STACK, projectDir: string = REPOSITORY_ROOT): Promise<DevStackLane> {
   const binaries = await ensureEngine();
   const controlPlane = await startControlPlane({ clusters: Object.values(CLUSTERS), binaries });
   let workspace: EngineWorkspace | undefined;
@@ -35,10 +36,10 @@ export async function startDevStackLane(stackName: string = TEST_STACK): Promise
     workspace = createEngineWorkspace({
       binaries,
       controlPlane,
-      projectDir: REPOSITORY_ROOT,
+      projectDir,
       gkeClusters: { "-services": CLUSTERS.services, "-workers": CLUSTERS.workers },
     });
-    const stack = await initTestStack(workspace.pulumi, REPOSITORY_ROOT, stackName);
+    const stack = await initTestStack(workspace.pulumi, projectDir, stackName);
     return { binaries, controlPlane, workspace, stack, close };
   } catch (error) {
     await close();

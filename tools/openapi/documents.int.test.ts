@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DOCUMENT_VERSION, documentFile, servedDocument } from "./documents";
-import { APP_NAMES, type RunningApps, startPlatformApps } from "./platform-apps";
+import { HTTP_APPS, type RunningApps, startPlatformApps } from "./platform-apps";
 
 describe("the published OpenAPI documents", () => {
   let running: RunningApps;
@@ -15,7 +15,7 @@ describe("the published OpenAPI documents", () => {
   });
   afterAll(() => running?.stop());
 
-  for (const app of APP_NAMES) {
+  for (const app of HTTP_APPS) {
     it(`docs/api/${app}.json is what ${app} serves (else run \`npm run openapi\`)`, async () => {
       const served = await servedDocument(running.app(app));
       expect(existsSync(documentFile(app)), `docs/api/${app}.json is missing: run \`npm run openapi\``).toBe(true);

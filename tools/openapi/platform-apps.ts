@@ -16,9 +16,11 @@ import { discardLogs } from "../../apps/kit/testing/log-capture";
 import { migrateToLatest } from "../../apps/migrator/src/index";
 import { platformWorker } from "../../apps/worker/jobs/index";
 import { createWorkerAgent } from "../../apps/worker/runtime/index";
+import type { PlatformApp } from "../../components/platform-apps/app-names";
 
-export const APP_NAMES = ["discovery", "flags", "health", "worker"] as const;
-export type AppName = (typeof APP_NAMES)[number];
+/** The platform apps (PLATFORM_APPS) with an HTTP surface: all but the migrator. */
+export const HTTP_APPS = ["discovery", "flags", "health", "worker"] as const satisfies readonly PlatformApp[];
+export type AppName = (typeof HTTP_APPS)[number];
 
 export interface Dependencies {
   /** A Postgres server URL whose role may create databases: each app gets a fresh, migrated one. */
@@ -49,7 +51,7 @@ export interface RunningApps {
 }
 
 /** Starts every app (or those named); on a failure, stops what was started and rethrows. */
-export async function startPlatformApps(dependencies: Dependencies, names: readonly AppName[] = APP_NAMES): Promise<RunningApps> {
+export async function startPlatformApps(dependencies: Dependencies, names: readonly AppName[] = HTTP_APPS): Promise<RunningApps> {
   const started: RunningApp[] = [];
   const databases: string[] = [];
   const stop = async () => {
@@ -96,7 +98,7 @@ export async function startPlatformApps(dependencies: Dependencies, names: reado
     worker: async () => (await createWorkerAgent({ ...platformWorker, env: { ...common, DATABASE_URL: await database("worker") }, logDestination })).service,
   };
   try {
-    for (const name of APP_NAMES.filter((candidate) => names.includes(candidate))) {
+    for (const name of HTTP_APPS.filter((candidate) => names.includes(candidate))) {
       const service = await starters[name]();
       started.push({ name, service, url: await service.listen() });
     }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { APP_NAMES, type AppName } from "./platform-apps";
+import { HTTP_APPS, type AppName } from "./platform-apps";
 import type { Finding } from "./schemathesis-report";
 
 export const EXCEPTIONS_FILE = path.join(__dirname, "schemathesis-exceptions.json");
@@ -29,7 +29,7 @@ const CHECKS = [
 ] as const;
 
 const exceptionSchema = z.strictObject({
-  app: z.enum(APP_NAMES),
+  app: z.enum(HTTP_APPS),
   operation: z.string().regex(/^(\*|(GET|PUT|POST|DELETE|PATCH) \/\S*)$/, '"*" or "<METHOD> <path as in the document>"'),
   check: z.enum(CHECKS),
   status: z.number().int().min(100).max(599).optional(),

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { encodeContextHeader } from "../../apps/kit/index";
 import { type TestIssuer, startTestIssuer } from "../../apps/kit/testing/test-issuer";
 import { DOCUMENT_VERSION, documentFile } from "./documents";
-import { APP_NAMES, type RunningApps, startPlatformApps } from "./platform-apps";
+import { HTTP_APPS, type RunningApps, startPlatformApps } from "./platform-apps";
 import { type SchemathesisException, classify, loadExceptions } from "./schemathesis-exceptions";
 import { ensureSchemathesis } from "./schemathesis-install";
 import type { Finding } from "./schemathesis-report";
@@ -69,7 +69,7 @@ describe("schemathesis --checks all against every platform app", () => {
     expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
   });
 
-  for (const app of APP_NAMES) {
+  for (const app of HTTP_APPS) {
     it(`${app}: every finding is a listed exception, and well-formed calls reach every operation`, async () => {
       const target = running.app(app);
       const result = await runSchemathesis({
