@@ -94,10 +94,18 @@ export interface ArmatureWorkerTriggers {
   tick_at: Timestamp | null;
 }
 
+export interface IdempotentCommands {
+  command: string;
+  created_at: Generated<Timestamp>;
+  idempotency_key: string;
+  outcome: ColumnType<JsonValue, string, string>;
+}
+
 export interface DB {
   "armature_worker.attempts": ArmatureWorkerAttempts;
   "armature_worker.run_logs": ArmatureWorkerRunLogs;
   "armature_worker.runs": ArmatureWorkerRuns;
   "armature_worker.schedules": ArmatureWorkerSchedules;
   "armature_worker.triggers": ArmatureWorkerTriggers;
+  idempotent_commands: IdempotentCommands;
 }

@@ -14,6 +14,7 @@ import pg from "pg";
 import { freePort } from "../../../tools/test-services/free-port";
 import { startPostgres } from "../../../tools/test-services/postgres";
 import { encodeContextHeader } from "../../kit/index";
+import { testAuthorisationEnv } from "../../kit/testing/authorisation-rules";
 import { bundleApp, createBenchDatabase, formatCount, percentile, runBenchmark, spawnNode, stopChild, waitForOk } from "../../kit/testing/bench";
 import { migrateToLatest } from "../../migrator/src";
 import { BARE_CHANNEL, BARE_SCHEMA } from "./bare-queue";
@@ -24,7 +25,7 @@ const LATENCY_SAMPLES = 300;
 async function startAgents(bundle: string, databaseUrl: string, count: number): Promise<{ children: ChildProcess[]; urls: string[] }> {
   const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
   const children = ports.map((port, i) =>
-    spawnNode([bundle], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", WORKER_AGENT_ID: `bench-${i}`, WORKER_CONCURRENCY: String(SLOTS) }),
+    spawnNode([bundle], { DATABASE_URL: databaseUrl, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", WORKER_AGENT_ID: `bench-${i}`, WORKER_CONCURRENCY: String(SLOTS), ...testAuthorisationEnv() }),
   );
   const urls = ports.map((port) => `http://127.0.0.1:${port}`);
   await Promise.all(urls.map((url) => waitForOk(`${url}/readyz`)));

@@ -1,4 +1,5 @@
 /** The CLI's client of the worker API: JSON in and out, problem documents turned into one-line errors. */
+import { randomUUID } from "node:crypto";
 // The invocation-context module only: the CLI bundle stays free of the server side of the kit.
 import { encodeContextHeader } from "../../kit/index";
 
@@ -31,8 +32,9 @@ export class WorkerApiClient {
       throw new CliError(`--url ${JSON.stringify(options.url)} is not a URL; use e.g. http://worker:8080`, 2);
     }
     // The CLI is the start of an invocation: the agent records this actor on every trigger and change.
+    // One id per command run (the agent answers a repeated id with the first outcome).
     this.authorization = options.token ? { authorization: `Bearer ${options.token}` } : {};
-    this.context = encodeContextHeader({ traceId: "", spanId: "", invocationId: `cli-${process.pid}-${Date.now()}`, tenant: options.tenant, actor: { id: options.actor, type: "user" } });
+    this.context = encodeContextHeader({ traceId: "", spanId: "", invocationId: `cli-${randomUUID()}`, tenant: options.tenant, actor: { id: options.actor, type: "user" } });
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,9 +1,11 @@
 /**
- * The claim loop at the heart of a worker agent: `concurrency` slots, each claiming one due run at a time and running it as an
- * Execution (claims from several slots are in flight together, so short jobs do not queue behind
- * one claim loop). Idle slots wait for a Postgres notification (one slot is woken per
- * notification; a slot that found work wakes the next, since there may be more) or poll. Leases
- * are renewed every lease/3, and runs whose agent died (expired leases) are taken back every poll.
+ * The claim loop at the heart of a worker agent: `concurrency` slots, filled by one loop that claims
+ * as many due runs as there are free slots in one statement and runs each as an Execution (ended
+ * attempts are recorded in batches too: finish-batcher.ts). A slot is free again as soon as its job
+ * returns (the attempt is recorded meanwhile). The loop claims again after a claim that found work,
+ * and when a slot frees while the last claim got all it asked for; otherwise it waits for a Postgres
+ * notification or its poll. Leases are renewed every lease/3, and runs whose agent died (expired
+ * leases) are taken back every poll.
  *
  * Shutdown (spot-friendly): drain() stops claiming at once; stop() lets running jobs finish until
  * the finish deadline, then aborts them with reason "shutdown" so they checkpoint and hand the run
@@ -46,13 +48,19 @@ export class ClaimLoop {
   private readonly queue: RunQueue;
   private readonly registry: JobRegistry;
   private draining = false;
-  private slots: Promise<void>[] = [];
+  private claiming: Promise<void> | undefined;
+  /** Each execution until its attempt is over and recorded. */
+  private readonly unrecorded = new Set<Promise<void>>();
   private heartbeat: NodeJS.Timeout | undefined;
   private reaper: NodeJS.Timeout | undefined;
   private renewing: Promise<void> | undefined;
   private reaping: Promise<void> | undefined;
   private lastRenewedAt = Date.now();
   private claimFailures = 0;
+  /** Slots whose job's code is running (an ended attempt frees its slot while it is recorded). */
+  private busySlots = 0;
+  /** The last claim got all it asked for: more runs are probably due, so a freed slot claims at once. */
+  private backlog = false;
 
   constructor(private readonly options: ClaimLoopOptions) {
     this.queue = options.queue;
@@ -68,11 +76,11 @@ export class ClaimLoop {
   }
 
   start(): void {
-    if (this.slots.length > 0) return;
+    if (this.claiming) return;
     const { leaseMs, pollMs, concurrency, logger } = this.options;
     this.heartbeat = setInterval(() => void this.renew(), Math.max(50, Math.floor(leaseMs / 3)));
     this.reaper = setInterval(() => void this.reap(), pollMs);
-    this.slots = Array.from({ length: concurrency }, () => this.slot());
+    this.claiming = this.claimRuns();
     logger.info({ agent: this.id, jobs: this.registry.ids, concurrency, leaseMs }, "worker agent started");
   }
 
@@ -91,7 +99,7 @@ export class ClaimLoop {
   async stop(deadlines: StopDeadlines): Promise<void> {
     this.drain();
     const { logger } = this.options;
-    const settled = Promise.all(this.slots);
+    const settled = this.settled();
     if (this.executions.size > 0) {
       logger.info({ running: this.executions.size, finishWithinMs: deadlines.finishBy - Date.now() }, "draining: letting running jobs finish");
       if (!(await within(settled, deadlines.finishBy))) {
@@ -108,28 +116,49 @@ export class ClaimLoop {
     logger.info({ agent: this.id }, "worker agent stopped");
   }
 
-  /** One slot: claim a run, run it, again; wait when there is nothing to do. */
-  private async slot(): Promise<void> {
-    const { pollMs, leaseMs, agentId, logger } = this.options;
+  /** Fill free slots with claimed runs, again; wait when every slot is busy or nothing is due. */
+  private async claimRuns(): Promise<void> {
+    const { pollMs, leaseMs, agentId, concurrency, logger } = this.options;
     while (!this.draining) {
       const mark = this.sleeper.mark;
-      let run: ClaimedRun | undefined;
-      try {
-        run = await this.queue.claim(this.registry.ids, agentId, leaseMs);
-        this.claimFailures = 0;
-      } catch (error) {
-        if (this.claimFailures++ % 20 === 0) logger.warn({ err: error }, "claiming runs failed; retrying");
+      const free = concurrency - this.busySlots;
+      let runs: ClaimedRun[] = [];
+      if (free > 0) {
+        try {
+          runs = await this.queue.claim(this.registry.ids, agentId, leaseMs, free);
+          this.backlog = runs.length === free;
+          this.claimFailures = 0;
+        } catch (error) {
+          if (this.claimFailures++ % 20 === 0) logger.warn({ err: error }, "claiming runs failed; retrying");
+        }
       }
-      if (!run) {
-        await this.sleeper.sleep(pollMs, mark);
-        continue;
-      }
-      this.sleeper.wakeOne(); // there may be more
-      const execution = new Execution(run, this.options);
-      this.executions.set(run.id, execution);
-      await execution.done;
-      this.executions.delete(run.id);
+      // Claimed runs are ours (leased) even if draining started meanwhile: they run.
+      for (const run of runs) this.execute(run);
+      // Nothing found, or no free slot: a notification (an enqueue, a hand-back, a finished run with
+      // another queued behind it), a freed slot while there is a backlog, or the poll wakes the loop.
+      if (runs.length === 0) await this.sleeper.sleep(pollMs, mark);
     }
+  }
+
+  private execute(run: ClaimedRun): void {
+    const execution = new Execution(run, this.options);
+    this.executions.set(run.id, execution);
+    this.busySlots++;
+    void execution.jobEnded.then(() => {
+      this.busySlots--;
+      if (this.backlog) this.sleeper.wakeOne(); // claim the next runs while this attempt is recorded
+    });
+    const recorded = execution.done.then(() => {
+      this.executions.delete(run.id);
+      this.unrecorded.delete(recorded);
+    });
+    this.unrecorded.add(recorded);
+  }
+
+  /** Resolves when the loop stopped claiming and every execution is over. */
+  private async settled(): Promise<void> {
+    await this.claiming;
+    while (this.unrecorded.size > 0) await Promise.all(this.unrecorded);
   }
 
   private reap(): Promise<void> {

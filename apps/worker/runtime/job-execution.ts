@@ -12,6 +12,7 @@ import { LeaseLostError, NonRetryableError } from "./job-errors";
 import { type JobRegistry, describeIssues } from "./job-registry";
 import type { WorkerMetrics } from "./metrics";
 import { retryDelayMs } from "./retry-policy";
+import type { FinishBatcher } from "./finish-batcher";
 import type { ClaimedRun, Finish, Lease, LogLine, Renewal, RunQueue } from "./run-queue";
 
 /** Log lines of one attempt kept in the run's history (all of them still go to the agent's log). */
@@ -22,6 +23,8 @@ const MAX_RESULT_BYTES = 64 * 1024;
 
 export interface ExecutionDeps {
   readonly queue: RunQueue;
+  /** Where ended attempts are recorded, batched with the agent's other attempts. */
+  readonly finishes: FinishBatcher;
   readonly registry: JobRegistry;
   readonly invoke: ServiceKit<unknown>["invoke"];
   readonly agentId: string;
@@ -44,6 +47,9 @@ export class Execution {
   readonly lease: Lease;
   /** Settles when the attempt is over and recorded (never rejects). */
   readonly done: Promise<void>;
+  /** Settles when the job's code has returned (or never started): its slot is free while the attempt is recorded. */
+  readonly jobEnded: Promise<void>;
+  private endJob!: () => void;
   private readonly controller = new AbortController();
   private leaseLost = false;
   private progress: { value: unknown; dirty: boolean } | undefined;
@@ -58,10 +64,13 @@ export class Execution {
   ) {
     this.lease = { runId: run.id, token: run.leaseToken, attemptId: run.attemptId };
     deps.metrics.startDelay.observe({ job_id: run.jobId }, Math.max(0, run.claimedAt.getTime() - run.runAfter.getTime()) / 1000);
-    this.done = this.execute().catch((error: unknown) => {
-      // The attempt could not be recorded (Postgres unreachable): its lease expires and the run is retried.
-      log().error({ err: error, runId: run.id }, "could not record the end of an attempt; the run will be retried when its lease expires");
-    });
+    this.jobEnded = new Promise((resolve) => (this.endJob = resolve));
+    this.done = this.execute()
+      .catch((error: unknown) => {
+        // The attempt could not be recorded (Postgres unreachable): its lease expires and the run is retried.
+        log().error({ err: error, runId: run.id }, "could not record the end of an attempt; the run will be retried when its lease expires");
+      })
+      .finally(() => this.endJob());
   }
 
   abort(reason: JobAbortReason, message: string): void {
@@ -125,14 +134,15 @@ export class Execution {
     } catch (error) {
       finish = this.failure(job, error);
     }
+    this.endJob();
     const seconds = (performance.now() - this.started) / 1000;
     if (this.leaseLost) {
       log().warn({ runId: run.id }, "the attempt ended after its lease was lost; nothing recorded (the agent that took over decides)");
       deps.metrics.attempts.inc({ job_id: run.jobId, outcome: "lease_lost" });
       return;
     }
-    await deps.queue.appendLogs(this.logs.splice(0).map((line) => ({ ...line, runId: run.id, attempt: run.attempt })));
-    const recorded = await deps.queue.finish(this.lease, finish, { progress: this.progress?.value, invocationId: this.invocationId });
+    const logs = this.logs.splice(0).map((line) => ({ ...line, runId: run.id, attempt: run.attempt }));
+    const recorded = await deps.finishes.finish({ lease: this.lease, finish, progress: this.progress?.value, invocationId: this.invocationId }, logs);
     deps.metrics.attempts.inc({ job_id: run.jobId, outcome: recorded ? finish.outcome : "lease_lost" });
     deps.metrics.duration.observe({ job_id: run.jobId, outcome: finish.outcome }, seconds);
     if (!recorded) {

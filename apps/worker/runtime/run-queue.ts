@@ -102,35 +102,54 @@ export interface QueueDepth {
 
 const json = (value: unknown) => JSON.stringify(value ?? null);
 
+/** One attempt to record: its lease, how it ended, and what it carries since the last renewal. */
+export interface FinishRequest {
+  readonly lease: Lease;
+  readonly finish: Finish;
+  readonly progress?: unknown;
+  readonly invocationId?: string;
+}
+
 /**
- * The two statements every run goes through are named: node-postgres prepares them once per
- * connection, so Postgres plans them once (planning was about a third of their cost).
+ * The two statements every run goes through, each for a batch of runs: the claim fills an agent's
+ * free slots and the finish records every attempt that ended meanwhile, one round trip each (a
+ * statement per run was most of an agent's cost: a socket write per query, Postgres' per-statement
+ * work and commit). They are named: node-postgres prepares them once per connection, so Postgres
+ * plans them once.
  */
-const CLAIM = { name: "armature_worker_claim", text: "select * from armature_worker.claim_run($1::text[], $2, $3::int)" };
+const CLAIM = { name: "armature_worker_claim_runs", text: "select * from armature_worker.claim_runs($1::text[], $2, $3::int, $4::int)" };
 const FINISH = {
-  name: "armature_worker_finish",
+  name: "armature_worker_finish_runs",
   text: `
-    with run as (
-      update armature_worker.runs set
-        state = $3,
-        attempts = attempts + $4::int,
-        run_after = case when $3::text = 'retrying' then now() + $5::int * interval '1 millisecond' else run_after end,
-        result = $6::jsonb,
-        last_error = $7,
-        progress = coalesce($8::jsonb, progress),
-        finished_at = case when $3::text in ('succeeded', 'dead') then clock_timestamp() end,
+    with input as (
+      select * from unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bigint[])
+        as u(id, token, state, attempts_delta, delay_ms, result, error, progress, outcome, invocation_id, attempt_id)
+    ), run as (
+      update armature_worker.runs r set
+        state = i.state,
+        attempts = r.attempts + i.attempts_delta,
+        run_after = case when i.state = 'retrying' then now() + i.delay_ms * interval '1 millisecond' else r.run_after end,
+        result = i.result::jsonb,
+        last_error = i.error,
+        progress = coalesce(i.progress::jsonb, r.progress),
+        finished_at = case when i.state in ('succeeded', 'dead') then clock_timestamp() end,
         lease_owner = null, lease_token = null, lease_expires_at = null, updated_at = clock_timestamp()
-      where id = $1 and lease_token = $2 and state = 'running'
-      returning id, job_id
+      from input i
+      where r.id = i.id and r.lease_token = i.token and r.state = 'running'
+      returning r.id, r.job_id, r.params_key, i.state, i.delay_ms, i.outcome, i.error, i.invocation_id, i.attempt_id
     ), attempt as (
-      update armature_worker.attempts set ended_at = clock_timestamp(), outcome = $9, error = $7,
-        invocation_id = coalesce(invocation_id, $10)
-      where id = $11 and exists (select 1 from run)
-      returning id
+      update armature_worker.attempts a set ended_at = clock_timestamp(), outcome = run.outcome, error = run.error,
+        invocation_id = coalesce(a.invocation_id, run.invocation_id)
+      from run where a.id = run.attempt_id
+      returning a.id
     ), wake as (
-      select pg_notify('${WAKE_CHANNEL}', job_id) from run where $3::text = 'retrying' and $5::int = 0
+      -- Agents claim again: for a hand-back, and for a run of the same job and parameters that was
+      -- queued behind this one (runs_one_queued finds it).
+      select pg_notify('${WAKE_CHANNEL}', run.job_id) from run
+      where (run.state = 'retrying' and run.delay_ms = 0)
+         or exists (select 1 from armature_worker.runs w where w.job_id = run.job_id and w.params_key = run.params_key and w.state = 'queued')
     )
-    select (select count(*) from run)::int as finished, (select count(*) from attempt)::int as attempts, (select count(*) from wake)::int as woken`,
+    select id, (select count(*) from attempt)::int as attempts, (select count(*) from wake)::int as woken from run`,
 };
 
 export class RunQueue {
@@ -183,18 +202,21 @@ export class RunQueue {
   }
 
   /**
-   * Claims the oldest due run of `jobIds` whose job and parameters are not running anywhere, leases
-   * it to `agent` for `leaseMs` and opens its attempt (armature_worker.claim_run, in the migration).
-   * Undefined when there is none, or when another agent won a race for the same key (the unique
-   * index refused it): the caller just claims again.
+   * Claims up to `limit` of the oldest due runs of `jobIds` whose job and parameters are not running
+   * anywhere, leases them to `agent` for `leaseMs` and opens their attempts, in one statement
+   * (armature_worker.claim_runs, migration 0002). Empty when there is none. When another agent won
+   * a race for the same job and parameters, the unique index refuses the whole claim: claiming again
+   * then skips that run (its job and parameters are running now).
    */
-  async claim(jobIds: readonly string[], agent: string, leaseMs: number): Promise<ClaimedRun | undefined> {
-    try {
-      const { rows } = await this.pool.query<ClaimedRow>({ ...CLAIM, values: [jobIds, agent, leaseMs] });
-      return rows[0] && toClaimedRun(rows[0]);
-    } catch (error) {
-      if ((error as { code?: string }).code === "23505") return undefined;
-      throw error;
+  async claim(jobIds: readonly string[], agent: string, leaseMs: number, limit: number): Promise<ClaimedRun[]> {
+    for (let tries = 1; ; tries++) {
+      try {
+        const { rows } = await this.pool.query<ClaimedRow>({ ...CLAIM, values: [jobIds, agent, leaseMs, limit] });
+        return rows.map(toClaimedRun);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "23505") throw error;
+        if (tries === 3) return [];
+      }
     }
   }
 
@@ -235,18 +257,30 @@ export class RunQueue {
     return Number(result.numAffectedRows ?? 0) === 1;
   }
 
-  /** Ends the attempt and moves the run on; false when the lease was lost (another agent owns the run now). */
-  async finish(lease: Lease, finish: Finish, extra: { progress?: unknown; invocationId?: string }): Promise<boolean> {
-    const delayMs = "delayMs" in finish ? finish.delayMs : 0;
-    const error = "error" in finish ? finish.error.slice(0, 4000) : null;
-    const result = finish.state === "succeeded" ? json(finish.result) : null;
-    const attemptsDelta = finish.outcome === "handed_back" ? -1 : 0;
-    const progress = extra.progress === undefined ? null : json(extra.progress);
-    const { rows } = await this.pool.query<{ finished: number }>({
+  /**
+   * Ends the attempts and moves their runs on, in one statement. Returns the run ids it recorded:
+   * any other had lost its lease (another agent owns that run now).
+   */
+  async finish(requests: readonly FinishRequest[]): Promise<Set<string>> {
+    if (requests.length === 0) return new Set();
+    const column = <T>(value: (request: FinishRequest) => T) => requests.map(value);
+    const { rows } = await this.pool.query<{ id: string }>({
       ...FINISH,
-      values: [lease.runId, lease.token, finish.state, attemptsDelta, delayMs, result, error, progress, finish.outcome, extra.invocationId ?? null, lease.attemptId],
+      values: [
+        column((r) => r.lease.runId),
+        column((r) => r.lease.token),
+        column((r) => r.finish.state),
+        column((r) => (r.finish.outcome === "handed_back" ? -1 : 0)),
+        column((r) => ("delayMs" in r.finish ? r.finish.delayMs : 0)),
+        column((r) => (r.finish.state === "succeeded" ? json(r.finish.result) : null)),
+        column((r) => ("error" in r.finish ? r.finish.error.slice(0, 4000) : null)),
+        column((r) => (r.progress === undefined ? null : json(r.progress))),
+        column((r) => r.finish.outcome),
+        column((r) => r.invocationId ?? null),
+        column((r) => r.lease.attemptId),
+      ],
     });
-    return rows[0]?.finished === 1;
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -4,7 +4,7 @@
  * same transaction, so a tick fires once however many agents see it come due. The trigger row's
  * unique (schedule_id, tick_at) index backs that up.
  */
-import { type Kysely, type Selectable, sql } from "kysely";
+import { type Kysely, type Selectable, type Transaction, sql } from "kysely";
 import type { InvocationContext } from "../../kit/index";
 import { type ScheduleDocument, iso } from "./api/documents";
 import type { CronSchedule } from "./cron-schedule";
@@ -72,7 +72,7 @@ export class ScheduleStore {
    * changed (so redeploying the same code schedule does not move it). `keepEnabled`: an existing
    * row keeps its enabled flag (code schedules: an operator may have paused one).
    */
-  async put(input: ScheduleInput, options: { keepEnabled?: boolean } = {}): Promise<{ document: ScheduleDocument; created: boolean }> {
+  async put(input: ScheduleInput, options: { keepEnabled?: boolean } = {}, db: Kysely<DB> | Transaction<DB> = this.db): Promise<{ document: ScheduleDocument; created: boolean }> {
     const next = input.cron.next(new Date());
     if (!next) throw new Error(`schedule ${input.id}: the cron expression never fires`);
     const row = await sql<Selectable<ArmatureWorkerSchedules> & { created: boolean }>`
@@ -85,13 +85,13 @@ export class ScheduleStore {
         source = excluded.source, updated_by = excluded.updated_by, updated_at = clock_timestamp(),
         next_tick_at = case when s.cron is distinct from excluded.cron or s.timezone is distinct from excluded.timezone
                             then excluded.next_tick_at else s.next_tick_at end
-      returning s.*, (xmax = 0) as created`.execute(this.db);
+      returning s.*, (xmax = 0) as created`.execute(db);
     const { created, ...schedule } = row.rows[0]!;
     return { document: scheduleDocument(schedule), created };
   }
 
-  async remove(id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom("armature_worker.schedules").where("id", "=", id).executeTakeFirst();
+  async remove(id: string, db: Kysely<DB> | Transaction<DB> = this.db): Promise<boolean> {
+    const result = await db.deleteFrom("armature_worker.schedules").where("id", "=", id).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
   }
 

@@ -25,6 +25,8 @@ import { type WorkerConfig, checkWorkerConfig, workerConfigSchema } from "./conf
 import { parseCron } from "./cron-schedule";
 import type { DB } from "../../../migrations/worker/schema.generated";
 import type { JobDefinition } from "./job-definition";
+import { FinishBatcher } from "./finish-batcher";
+import { IdempotentCommands } from "./idempotent-commands";
 import { JobDefinitionError } from "./job-errors";
 import { JobRegistry, describeIssues } from "./job-registry";
 import { createWorkerMetrics, registerQueueGauges } from "./metrics";
@@ -95,6 +97,7 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   const claimLoop = new ClaimLoop({
     agentId: config.WORKER_AGENT_ID ?? `${hostname()}-${process.pid}`,
     queue,
+    finishes: new FinishBatcher(queue),
     registry,
     invoke: (name, received, fn, invokeOptions) => kit.invoke(name, received, fn, invokeOptions),
     leaseMs: config.WORKER_LEASE_MS,
@@ -107,9 +110,10 @@ function setupWorkerAgent<S extends z.ZodObject>(kit: WorkerKit<S>, options: Wor
   const scheduler = new Scheduler({ store: schedules, registry, invoke: (name, received, fn) => kit.invoke(name, received, fn), pollMs: config.WORKER_POLL_MS, logger: kit.logger, codeSchedules });
   const wakeups = new Wakeups(config.DATABASE_URL, kit.logger, (jobId) => claimLoop.wake(jobId), config.HEALTH_CHECK_TIMEOUT_MS);
 
-  registerJobsRoutes(kit.app, { registry, queue, history });
+  const commands = new IdempotentCommands(db);
+  registerJobsRoutes(kit.app, { registry, queue, history, commands });
   registerRunsRoutes(kit.app, { queue, history });
-  registerSchedulesRoutes(kit.app, { registry, schedules });
+  registerSchedulesRoutes(kit.app, { registry, schedules, commands });
 
   claimLoop.start();
   scheduler.start();

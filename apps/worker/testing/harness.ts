@@ -1,4 +1,5 @@
 /** Test helpers: a migrated worker database, agents in-process, and waiting for the queue to settle. */
+import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { encodeContextHeader } from "../../kit/index";
 import type { KitConfig, Service } from "../../kit/index";
@@ -37,9 +38,12 @@ export function startTestAgent(databaseUrl: string, id: string, env: Record<stri
   });
 }
 
-/** An invocation context header with an actor, as the CLI sends it. */
+/**
+ * An invocation context header with an actor, as the CLI sends it: a new invocation id per call
+ * unless given (the same id makes a change a retry, answered with the first outcome).
+ */
 export function actorHeaders(actor = "alice", extra: { tenant?: string; invocationId?: string } = {}): Record<string, string> {
-  const header = encodeContextHeader({ traceId: "", spanId: "", invocationId: extra.invocationId ?? "cli-invocation", tenant: extra.tenant, actor: { id: actor, type: "user" } });
+  const header = encodeContextHeader({ traceId: "", spanId: "", invocationId: extra.invocationId ?? `test-${randomUUID()}`, tenant: extra.tenant, actor: { id: actor, type: "user" } });
   return { "x-armature-context": header };
 }
 

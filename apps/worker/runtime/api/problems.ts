@@ -1,14 +1,16 @@
 /** The worker API's 4xx answers beyond schema validation: what was wrong, where, and how to fix it. */
 import type { FastifyReply } from "fastify";
-import { type InvocationContext, currentContext, requireActor, sendProblem } from "../../../kit/index";
+import { type InvocationContext, currentContext, sendProblem } from "../../../kit/index";
 import { type ParamIssue, describeIssues } from "../job-registry";
 
 /**
- * The invocation context of a change, which must name an actor (else a 401 is sent and undefined
- * returned): triggers keep the whole context, so the job's logs and spans continue its trace.
+ * The invocation context of a change, inside actorRoutes (whose preHandler answered 401 when it
+ * names no actor): triggers keep the whole context, so the job's logs and spans continue its trace.
  */
-export function changeContext(reply: FastifyReply): InvocationContext | undefined {
-  return requireActor(reply) && currentContext();
+export function changeContext(): InvocationContext {
+  const context = currentContext();
+  if (!context?.actor) throw new Error("a change outside actorRoutes: no invocation context with an actor");
+  return context;
 }
 
 export function unknownJob(reply: FastifyReply, jobId: string, where: "path" | "body" = "path"): FastifyReply {

@@ -1,6 +1,6 @@
 /** Runs: history and status, attempts, triggers, logs; redriving dead runs and cancelling waiting ones. */
 import { z } from "zod";
-import { ACTOR_REQUIRED, type App, problemSchema, requireActor } from "../../../kit/index";
+import { ACTOR_REQUIRED, type App, actorRoutes, problemSchema } from "../../../kit/index";
 import { jobIdSchema } from "../job-definition";
 import * as access from "./access";
 import type { RunHistory } from "../run-history";
@@ -63,27 +63,26 @@ export function registerRunsRoutes(app: App, { queue, history }: RunsRoutesDeps)
     },
   );
 
-  app.post(
-    "/v1/runs/:runId/retry",
-    { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Redrive a dead (or cancelled) run: it gets a fresh set of attempts and keeps its checkpoint.", security: ACTOR_REQUIRED, params: runParams, response: { 202: triggerResponseSchema, ...errors } } },
-    async (request, reply) => {
-      const context = changeContext(reply);
-      if (!context) return reply;
-      const redriven = await queue.redrive(request.params.runId, context);
+  // Changes: each needs an actor (request.actor).
+  actorRoutes(app, (writes) => {
+    writes.post(
+      "/v1/runs/:runId/retry",
+      { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Redrive a dead (or cancelled) run: it gets a fresh set of attempts and keeps its checkpoint.", security: ACTOR_REQUIRED, params: runParams, response: { 202: triggerResponseSchema, ...errors } } },
+      async (request, reply) => {
+        const redriven = await queue.redrive(request.params.runId, changeContext());
+        const run = await history.get(request.params.runId);
+        if (!run) return missing(reply, request.params.runId);
+        if (!redriven) return conflict(reply, "run_not_dead", `run ${run.id} is ${run.state}; only dead or cancelled runs can be retried`);
+        return reply.code(202).send({ ...redriven, run });
+      },
+    );
+
+    writes.post("/v1/runs/:runId/cancel", { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Cancel a run that has not started (queued, or waiting to retry).", security: ACTOR_REQUIRED, params: runParams, response: { 200: runDocumentSchema, ...errors } } }, async (request, reply) => {
+      const cancelled = await queue.cancel(request.params.runId, `cancelled by ${request.actor.actor}`);
       const run = await history.get(request.params.runId);
       if (!run) return missing(reply, request.params.runId);
-      if (!redriven) return conflict(reply, "run_not_dead", `run ${run.id} is ${run.state}; only dead or cancelled runs can be retried`);
-      return reply.code(202).send({ ...redriven, run });
-    },
-  );
-
-  app.post("/v1/runs/:runId/cancel", { config: { authorisation: access.changeRun(history) }, schema: { tags, summary: "Cancel a run that has not started (queued, or waiting to retry).", security: ACTOR_REQUIRED, params: runParams, response: { 200: runDocumentSchema, ...errors } } }, async (request, reply) => {
-    const by = requireActor(reply);
-    if (!by) return reply;
-    const cancelled = await queue.cancel(request.params.runId, `cancelled by ${by.actor}`);
-    const run = await history.get(request.params.runId);
-    if (!run) return missing(reply, request.params.runId);
-    if (!cancelled) return conflict(reply, "run_not_waiting", `run ${run.id} is ${run.state}; only queued or retrying runs can be cancelled`);
-    return run;
+      if (!cancelled) return conflict(reply, "run_not_waiting", `run ${run.id} is ${run.state}; only queued or retrying runs can be cancelled`);
+      return run;
+    });
   });
 }
