@@ -5,6 +5,7 @@ export { type AuditEntry, type AuditRow, auditEntrySchemaFor, toAuditEntry, upse
 export { type AccessRequest, type Action, ALL_ENVIRONMENTS, type Resource } from "./authorisation/access-request";
 export type { AccessCheck, AuthorisationDecision } from "./authorisation/authoriser";
 export { type RouteAuthorisation, currentAuthorisation } from "./authorisation/authorisation-step";
+export { readEndpoint } from "./authorisation/read-endpoint";
 export { type KitConfig, ConfigError, kafkaBrokerList, kitConfigSchema, parseConfig } from "./config";
 export { type KafkaAuth, createKafka, createRedis } from "./dependencies";
 export { Conflict, DomainError, InvalidInput, NotFound, answerDomainErrors, sendDomainProblem } from "./domain-errors";

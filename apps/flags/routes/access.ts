@@ -4,7 +4,7 @@
  * names the environments it touches, every environment ("*") for a delete or a lifecycle move.
  */
 import type { FastifyRequest } from "fastify";
-import { type AccessRequest, ALL_ENVIRONMENTS } from "../../kit/index";
+import { type AccessRequest, ALL_ENVIRONMENTS, readEndpoint } from "../../kit/index";
 
 const keyOf = (request: FastifyRequest) => (request.params as { key: string }).key;
 
@@ -16,4 +16,4 @@ export const putFlag = (request: FastifyRequest): AccessRequest => ({
 export const changeWholeFlag = (request: FastifyRequest): AccessRequest => ({ action: "flag.change", resource: { kind: "flag", key: keyOf(request), environments: [ALL_ENVIRONMENTS] } });
 export const changeSegment = (request: FastifyRequest): AccessRequest => ({ action: "segment.change", resource: { kind: "segment", key: keyOf(request) } });
 /** SDK traffic (evaluations, exposure events) from any workload: reads of the flag set. */
-export const sdkEndpoint = (request: FastifyRequest): AccessRequest => ({ action: "read", resource: { kind: "endpoint", route: `${request.method} ${request.routeOptions.url}` } });
+export const sdkEndpoint = readEndpoint;

@@ -5,13 +5,12 @@
  * or schedule that does not exist asks only to read, so the handler answers 404 as it does today.
  */
 import type { FastifyRequest } from "fastify";
-import type { AccessRequest } from "../../../kit/index";
+import { type AccessRequest, readEndpoint } from "../../../kit/index";
 import type { RunHistory } from "../run-history";
 import type { ScheduleStore } from "../schedule-store";
 
 const runJob = (jobId: string): AccessRequest => ({ action: "job.run", resource: { kind: "job", id: jobId } });
 const scheduleJob = (jobId: string): AccessRequest => ({ action: "schedule.change", resource: { kind: "job", id: jobId } });
-const readEndpoint = (request: FastifyRequest): AccessRequest => ({ action: "read", resource: { kind: "endpoint", route: `${request.method} ${request.routeOptions.url}` } });
 
 export const triggerJob = (request: FastifyRequest): AccessRequest => runJob((request.params as { jobId: string }).jobId);
 
