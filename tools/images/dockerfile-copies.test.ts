@@ -72,9 +72,11 @@ describe.each(IMAGES.map((image) => [image.name, image] as const))("the %s image
       expect(run.status, run.stderr.slice(-2000)).toBe(0);
       for (const entry of image.stage.entries) expect(existsSync(path.join(appDir, `${entry}.bundle.js`)), `${entry}.bundle.js`).toBe(true);
     } else {
-      // The image's entrypoint: node --import tsx dist/migrator.cjs (tsx resolved from /app).
-      const run = spawnSync(process.execPath, ["--import", "tsx", "dist/migrator.cjs", "--help"], { cwd: appDir, env: { PATH: process.env["PATH"] }, encoding: "utf8" });
+      // The image's entrypoint: node dist/migrator.cjs; it registers tsx (resolved from /app) only for a TypeScript step.
+      const run = spawnSync(process.execPath, ["dist/migrator.cjs", "--help"], { cwd: appDir, env: { PATH: process.env["PATH"] }, encoding: "utf8" });
       expect(run.status, run.stderr.slice(-2000)).toBe(0);
+      const tsx = spawnSync(process.execPath, ["-e", "require.resolve('tsx', { paths: [require('node:path').resolve('dist')] })"], { cwd: appDir, env: { PATH: process.env["PATH"] }, encoding: "utf8" });
+      expect(tsx.status, `tsx must resolve from dist/ for TypeScript steps: ${tsx.stderr.slice(-500)}`).toBe(0);
       const databases = readdirSync(path.join(REPOSITORY_ROOT, "migrations"), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
       expect(databases.length).toBeGreaterThan(0);
       expect(databases.filter((database) => !existsSync(path.join(appDir, "migrations", database)))).toEqual([]);

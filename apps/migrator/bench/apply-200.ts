@@ -9,6 +9,9 @@
  * Postgres (fsync off, like the tests). node-pg-migrate runs twice per round: with its default of
  * one transaction for the whole batch, and with one transaction per migration, which is what the
  * Armature runner does (and must: a runner killed mid-way keeps every step it finished).
+ * A floor runs too: the same SQL sent by bare pg as one query in one transaction, with no history,
+ * lock or checks. Most of every runner's time is Postgres executing that SQL, so no runner can be
+ * much faster than the floor.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,6 +50,11 @@ async function writeFolders(root: string): Promise<{ armature: string; nodePgMig
   return { armature, nodePgMigrate };
 }
 
+/** Every migration's SQL, in order: what the floor sends as one query. */
+function allMigrationsSql(): string {
+  return Array.from({ length: count }, (_, index) => migrationSql(index + 1)).join("");
+}
+
 async function countRows(url: string, sql: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -64,6 +72,7 @@ async function main(): Promise<void> {
   const { runner } = await import("node-pg-migrate");
   const root = await mkdtemp(path.join(tmpdir(), "armature-bench-"));
   const folders = await writeFolders(root);
+  const floorSql = allMigrationsSql();
   const server = await startPostgres();
   // node-pg-migrate gets a client we connect and close (inside the timing), so none outlives its database.
   const nodePgMigrate = (singleTransaction: boolean) => async (url: string) => {
@@ -84,6 +93,19 @@ async function main(): Promise<void> {
     },
     { name: "node-pg-migrate (default: one transaction)", apply: nodePgMigrate(true), applied: (url) => countRows(url, "SELECT count(*) AS n FROM pgmigrations") },
     { name: "node-pg-migrate (a transaction per migration)", apply: nodePgMigrate(false), applied: (url) => countRows(url, "SELECT count(*) AS n FROM pgmigrations") },
+    {
+      name: "floor: the SQL as one query, bare pg",
+      apply: async (url) => {
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          await client.query(`BEGIN;\n${floorSql}COMMIT;`);
+        } finally {
+          await client.end();
+        }
+      },
+      applied: (url) => countRows(url, "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'bench\\_%'"),
+    },
   ];
   const timings = new Map<string, number[]>(contenders.map((contender) => [contender.name, []]));
   try {

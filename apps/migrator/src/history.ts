@@ -20,10 +20,8 @@ export interface HistoryRow {
   readonly appliedAt: Date;
 }
 
-/** A row about to be written: the database stamps appliedAt; the runner measured the duration. */
-export interface NewHistoryRow extends Omit<HistoryRow, "appliedAt"> {
-  readonly durationMs: number;
-}
+/** A row about to be written: the database stamps appliedAt; the duration is given as SQL (see recordAppliedSql). */
+export type NewHistoryRow = Omit<HistoryRow, "appliedAt">;
 
 const createStatements = [
   `CREATE SCHEMA IF NOT EXISTS ${migratorSchema}`,
@@ -47,17 +45,12 @@ const createStatements = [
    )`,
 ];
 
-/** Creates the history schema and tables when missing (call while holding the migration lock). */
-export async function ensureHistory(client: pg.ClientBase): Promise<void> {
+async function historyExists(client: pg.ClientBase): Promise<boolean> {
   const { rows } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [historyTable]);
-  if (rows[0]?.present) return;
-  for (const statement of createStatements) await client.query(statement);
+  return rows[0]?.present === true;
 }
 
-/** Applied steps, oldest version first; empty when the database was never migrated. */
-export async function readHistory(client: pg.ClientBase): Promise<HistoryRow[]> {
-  const { rows: exists } = await client.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [historyTable]);
-  if (!exists[0]?.present) return [];
+async function selectHistory(client: pg.ClientBase): Promise<HistoryRow[]> {
   const { rows } = await client.query<{
     database: string;
     version: number;
@@ -79,19 +72,58 @@ export async function readHistory(client: pg.ClientBase): Promise<HistoryRow[]> 
 }
 
 /**
- * The statement recording an applied step. Literal SQL rather than parameters, so the runner can
- * send it together with COMMIT in one round trip (values are escaped by pg's escapeLiteral).
+ * Creates the history schema and tables when missing (call while holding the migration lock), in
+ * one query; returns the applied steps, oldest version first (none when it was just created).
  */
-export function recordAppliedSql(row: NewHistoryRow): string {
+export async function prepareHistory(client: pg.ClientBase): Promise<HistoryRow[]> {
+  if (await historyExists(client)) return selectHistory(client);
+  await client.query(createStatements.join(";\n"));
+  return [];
+}
+
+/** Creates the history schema and tables when missing (call while holding the migration lock). */
+export async function ensureHistory(client: pg.ClientBase): Promise<void> {
+  await prepareHistory(client);
+}
+
+/** Applied steps, oldest version first; empty when the database was never migrated. */
+export async function readHistory(client: pg.ClientBase): Promise<HistoryRow[]> {
+  return (await historyExists(client)) ? selectHistory(client) : [];
+}
+
+/**
+ * The statement recording an applied step. Literal SQL rather than parameters, so the runner can
+ * send it together with the step and COMMIT in one round trip (values are escaped by pg's
+ * escapeLiteral). `durationSql` is the duration in ms as an SQL expression: a number the runner
+ * measured, or the server's own measure when the step ran inside a batch.
+ */
+export function recordAppliedSql(row: NewHistoryRow, durationSql: string): string {
   const values = [row.database, row.name, row.phase, row.checksum, row.runId].map((value) => pg.escapeLiteral(value));
   const [database, name, phase, checksum, runId] = values;
   return (
     `INSERT INTO ${historyTable} (database, version, name, phase, checksum, run_id, duration_ms) ` +
-    `VALUES (${database}, ${Math.trunc(row.version)}, ${name}, ${phase}, ${checksum}, ${runId}, ${Math.trunc(row.durationMs)})`
+    `VALUES (${database}, ${Math.trunc(row.version)}, ${name}, ${phase}, ${checksum}, ${runId}, ${durationSql})`
   );
 }
 
 /** The statement forgetting a post step that was rolled back. */
 export function forgetPostSql(version: number): string {
   return `DELETE FROM ${historyTable} WHERE version = ${Math.trunc(version)} AND phase = 'post'`;
+}
+
+/**
+ * How many of `versions` (the steps of one batch, in order) `command` has committed in this run:
+ * read back after the batch failed, to know which step failed. Runs under the migration lock, so
+ * only this run changed these rows.
+ */
+export async function committedInRun(client: pg.ClientBase, command: AppliedPhase | "rollback-post", versions: readonly number[], runId: string): Promise<number> {
+  if (command === "rollback-post") {
+    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${historyTable} WHERE phase = 'post' AND version = ANY($1::int[])`, [versions]);
+    return versions.length - (rows[0]?.n ?? versions.length);
+  }
+  const { rows } = await client.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ${historyTable} WHERE run_id = $1 AND phase = $2 AND version = ANY($3::int[])`,
+    [runId, command, versions],
+  );
+  return rows[0]?.n ?? 0;
 }

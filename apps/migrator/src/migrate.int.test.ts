@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../tools/test-services/fixtures";
-import { MigratorError, migrate, migrateToLatest, status } from "./index";
+import { MigratorError, type MigratorEvent, migrate, migrateToLatest, status } from "./index";
 import { copyFixture, runCliInProcess, schemaSnapshot, writeMigrationFolder } from "./testing";
 
 let database: TestDatabase;
@@ -152,5 +152,50 @@ describe("rollback-post over several post runs", () => {
     const toFirst = await migrate({ databaseUrl: database.url, directory: release2, phase: "rollback-post", rollbackTo: 1 });
     expect(toFirst.applied.map((step) => step.label)).toEqual(["0002_table_2/rollback-post.sql"]);
     expect(await legacyColumns()).toEqual(["t2", "t3"]);
+  });
+});
+
+describe("consecutive SQL steps sent together in one query", () => {
+  it("name the failing step, with or without a position from Postgres, keep the steps before it, and report progress in order", async () => {
+    const directory = await writeMigrationFolder("together", {
+      // Characters outside the BMP before the failing step, and a last line comment without a newline.
+      "0001_a/pre.sql": "-- café 🙂 ünïcödé\nCREATE TABLE a (id int) -- no newline at the end",
+      "0002_b/pre.sql": "CREATE TABLE b (id int);\n",
+      "0003_c/pre.sql": "SELECT 1;\nSELECT 1 / 0;\n",
+      "0004_d/pre.sql": "CREATE TABLE d (id int);\nSELECT nope FROM d;\n",
+    });
+    const events: string[] = [];
+    const onEvent = (event: MigratorEvent) => {
+      if (event.type === "step-started" || event.type === "step-done") events.push(`${event.type} ${event.label}`);
+    };
+    const applied = async () => (await query<{ name: string }>("SELECT name FROM armature_migrator.history ORDER BY version")).map((row) => row.name);
+
+    const noPosition = await migrate({ databaseUrl: database.url, directory, phase: "pre", onEvent }).catch((caught: unknown) => caught);
+    expect((noPosition as MigratorError).kind).toBe("stepFailed");
+    expect((noPosition as MigratorError).message).toMatch(/^0003_c\/pre\.sql: division by zero \(SQLSTATE 22012\); the step was rolled back/);
+    expect(await applied()).toEqual(["0001_a", "0002_b"]);
+    expect(events).toEqual(["step-started 0001_a/pre.sql", "step-done 0001_a/pre.sql", "step-started 0002_b/pre.sql", "step-done 0002_b/pre.sql", "step-started 0003_c/pre.sql"]);
+
+    await writeFile(path.join(directory, "0003_c/pre.sql"), "-- 🙂🙂 ünïcödé\nSELECT 1;\n");
+    const positioned = await migrate({ databaseUrl: database.url, directory, phase: "pre" }).catch((caught: unknown) => caught);
+    expect((positioned as MigratorError).message).toMatch(/^0004_d\/pre\.sql:2:8: column "nope" does not exist \(SQLSTATE 42703\); the step was rolled back/);
+    expect(await applied()).toEqual(["0001_a", "0002_b", "0003_c"]);
+    expect(await query("SELECT to_regclass('d') AS found")).toEqual([{ found: null }]);
+  });
+
+  it("a failing rollback-post names its step and keeps the rollbacks before it", async () => {
+    const directory = await writeMigrationFolder("rollbacks", {
+      "0001_one/pre.sql": "CREATE TABLE one (id int, legacy text);\n",
+      "0001_one/post.sql": "ALTER TABLE one DROP COLUMN legacy;\n",
+      "0001_one/rollback-post.sql": "ALTER TABLE one ADD COLUMN legacy text;\nSELECT 1 / 0;\n",
+      "0002_two/pre.sql": "CREATE TABLE two (id int, legacy text);\n",
+      "0002_two/post.sql": "ALTER TABLE two DROP COLUMN legacy;\n",
+      "0002_two/rollback-post.sql": "ALTER TABLE two ADD COLUMN legacy text;\n",
+    });
+    await migrateToLatest({ databaseUrl: database.url, directory });
+    const error = await migrate({ databaseUrl: database.url, directory, phase: "rollback-post" }).catch((caught: unknown) => caught);
+    expect((error as MigratorError).message).toMatch(/^0001_one\/rollback-post\.sql: division by zero/);
+    expect(await query("SELECT version FROM armature_migrator.history WHERE phase = 'post' ORDER BY version")).toEqual([{ version: 1 }]);
+    expect(await query("SELECT table_name FROM information_schema.columns WHERE column_name = 'legacy' ORDER BY 1")).toEqual([{ table_name: "two" }]);
   });
 });

@@ -7,11 +7,12 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { type LockHolder, acquireMigrationLock, releaseMigrationLock } from "./advisory-lock";
 import { connect, databaseFailure } from "./connection";
-import { ensureHistory, readHistory } from "./history";
+import { prepareHistory } from "./history";
 import { type MigrationSet, loadMigrations } from "./layout";
 import { type FolderChoice, resolveDirectory } from "./locate";
-import { type MigrateCommand, checkHistory, pendingSteps } from "./pending";
+import { type MigrateCommand, type PendingStep, checkHistory, pendingSteps } from "./pending";
 import { executeStep } from "./execute-step";
+import { type StepProgress, executeSqlBatch, isBatchable } from "./execute-batch";
 
 export type MigratorEvent =
   | { readonly type: "waiting-for-lock"; readonly holder: LockHolder | undefined }
@@ -45,47 +46,74 @@ export interface MigrateResult {
 
 export const defaultLockTimeoutMs = 60_000;
 
+/** Splits the pending steps into runs: consecutive transactional SQL steps go together in one batch. */
+function runsOf(pending: readonly PendingStep[]): PendingStep[][] {
+  const runs: PendingStep[][] = [];
+  for (const step of pending) {
+    const last = runs.at(-1);
+    const lastStep = last?.at(-1);
+    if (last && lastStep && isBatchable(lastStep) && isBatchable(step)) last.push(step);
+    else runs.push([step]);
+  }
+  return runs;
+}
+
 async function applyPending(client: pg.Client, set: MigrationSet, options: MigrateOptions, runId: string): Promise<AppliedStep[]> {
   const emit = options.onEvent ?? (() => undefined);
-  const history = await ensureHistory(client)
-    .then(() => readHistory(client))
-    .catch((error: unknown) => {
-      throw databaseFailure("cannot prepare the migration history", error);
-    });
+  const history = await prepareHistory(client).catch((error: unknown) => {
+    throw databaseFailure("cannot prepare the migration history", error);
+  });
   checkHistory(set, history);
   const pending = pendingSteps(set, history, options.phase, options.rollbackTo);
   if (pending.length === 0) emit({ type: "nothing-pending", command: options.phase });
   const applied: AppliedStep[] = [];
-  for (const step of pending) {
-    emit({ type: "step-started", label: step.step.label, command: step.command });
-    const durationMs = await executeStep(client, step, set.database, runId);
-    emit({ type: "step-done", label: step.step.label, command: step.command, durationMs });
-    applied.push({ label: step.step.label, durationMs });
+  const progress: StepProgress = {
+    started: (step) => emit({ type: "step-started", label: step.step.label, command: step.command }),
+    done: (step, durationMs) => {
+      emit({ type: "step-done", label: step.step.label, command: step.command, durationMs });
+      applied.push({ label: step.step.label, durationMs });
+    },
+  };
+  for (const run of runsOf(pending)) {
+    const [first] = run;
+    if (run.every(isBatchable)) {
+      await executeSqlBatch(client, run, set.database, runId, progress);
+    } else if (first) {
+      progress.started(first);
+      progress.done(first, await executeStep(client, first, set.database, runId));
+    }
   }
   return applied;
+}
+
+/** The lock and the step connections, opened side by side (one connection set-up of waiting instead of two). */
+async function openConnections(databaseUrl: string): Promise<{ lockClient: pg.Client; stepClient: pg.Client }> {
+  const [lock, steps] = await Promise.allSettled([connect(databaseUrl, { role: "lock" }), connect(databaseUrl, { role: "steps" })]);
+  if (lock.status === "fulfilled" && steps.status === "fulfilled") return { lockClient: lock.value, stepClient: steps.value };
+  for (const opened of [lock, steps]) if (opened.status === "fulfilled") await opened.value.end().catch(() => undefined);
+  throw lock.status === "rejected" ? lock.reason : (steps as PromiseRejectedResult).reason;
 }
 
 /** Applies the pending steps of one phase; see MigrateOptions. Throws MigratorError on any failure. */
 export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const set = await loadMigrations(resolveDirectory(options));
   const runId = randomUUID();
-  const lockClient = await connect(options.databaseUrl, { role: "lock" });
+  const { lockClient, stepClient } = await openConnections(options.databaseUrl);
+  let locked = false;
   try {
     await acquireMigrationLock(lockClient, options.lockTimeoutMs ?? defaultLockTimeoutMs, (holder) =>
       options.onEvent?.({ type: "waiting-for-lock", holder }),
     );
+    locked = true;
     options.onEvent?.({ type: "locked" });
-    const stepClient = await connect(options.databaseUrl, { role: "steps" });
-    try {
-      const applied = await applyPending(stepClient, set, options, runId).catch((error: unknown) => {
-        throw databaseFailure(`${options.phase} stopped`, error);
-      });
-      return { database: set.database, phase: options.phase, runId, applied };
-    } finally {
-      await stepClient.end().catch(() => undefined);
-      await releaseMigrationLock(lockClient).catch(() => undefined);
-    }
+    const applied = await applyPending(stepClient, set, options, runId).catch((error: unknown) => {
+      throw databaseFailure(`${options.phase} stopped`, error);
+    });
+    return { database: set.database, phase: options.phase, runId, applied };
   } finally {
+    // The step connection ends before the lock is released, so no step of ours overlaps the next runner.
+    await stepClient.end().catch(() => undefined);
+    if (locked) await releaseMigrationLock(lockClient).catch(() => undefined);
     await lockClient.end().catch(() => undefined);
   }
 }

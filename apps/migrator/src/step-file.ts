@@ -9,6 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { type SqlStatement, parseStepSql } from "./sql-text";
 import type { StepContext } from "./step-context";
+import { ensureTypeScriptLoader } from "./typescript-loader";
 
 export const stepKinds = ["pre", "post", "rollback-post"] as const;
 export type StepKind = (typeof stepKinds)[number];
@@ -70,6 +71,7 @@ function readSqlStep(base: Omit<StepBase, "transactional" | "checksum">, text: s
 async function readTypeScriptStep(base: Omit<StepBase, "transactional" | "checksum">, text: string): Promise<StepResult> {
   let loaded: { default?: unknown; transactional?: unknown };
   try {
+    await ensureTypeScriptLoader();
     loaded = (await import(pathToFileURL(base.file).href)) as typeof loaded;
   } catch (error) {
     return { problems: [`cannot be loaded: ${(error as Error).message.split("\n")[0]}`] };
