@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AnalyzedResource, PlanAnalyzer } from "./analyzer";
 import { defaultAnalyzers } from "./analyzers";
 import { UsageError } from "./errors";
+import { withLeanRuntime } from "./lean-runtime";
 import { type PlanDocument, type PlannedResource, countByType } from "./plan-document";
 import { type RecordedResource, startRecordingMockRuntime } from "./recording-monitor";
 import { type StackConfigSource, readStackConfig } from "./stack-file";
@@ -40,7 +41,7 @@ export async function runPlan(request: PlanRequest): Promise<PlanResult> {
   const rootDir = request.rootDir ?? REPOSITORY_ROOT;
   const source = readStackConfig(rootDir, request.stack, request.configFile);
   const program = await loadProgram(request.programModule ?? DEFAULT_PROGRAM);
-  return withoutStackTraces(() => planProgram(program, source, request.analyzers ?? defaultAnalyzers));
+  return withoutStackTraces(() => withLeanRuntime(() => planProgram(program, source, request.analyzers ?? defaultAnalyzers)));
 }
 
 async function planProgram(program: Program, source: StackConfigSource, analyzers: readonly PlanAnalyzer[]): Promise<PlanResult> {
