@@ -30,6 +30,12 @@ const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
+/** A document's bytes as the lookup's 200, or its 404. */
+function sendDocument(reply: FastifyReply, name: string, body: Buffer | undefined): void {
+  if (body) reply.type(JSON_CONTENT_TYPE).send(body);
+  else notFound(reply, name);
+}
+
 function notFound(reply: FastifyReply, name: string) {
   return sendDomainProblem(reply, serviceNotFound(name));
 }
@@ -46,13 +52,10 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
     { config: { authorisation: access.readRegistration }, schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
     (request, reply) => {
       // Served from memory as bytes serialized once per change (checked against the response schema
-      // then), without a promise when cached: this is the route every SDK refresh and health probe hits.
-      const send = (body: Buffer | undefined): void => {
-        if (body) reply.type(JSON_CONTENT_TYPE).send(body as unknown as ServiceDocument);
-        else notFound(reply, request.params.name);
-      };
-      const body = cache.body(request.params.name);
-      return body instanceof Promise ? body.then(send) : send(body);
+      // then), without a promise or a closure when cached: this is the route every SDK refresh and health probe hits.
+      const { name } = request.params;
+      const body = cache.body(name);
+      return body instanceof Promise ? body.then((loaded) => sendDocument(reply, name, loaded)) : sendDocument(reply, name, body);
     },
   );
 

@@ -18,11 +18,11 @@ export interface InvocationScope {
   /** True where the actor comes only from a verified caller token (CALLER_TOKEN_ISSUERS). */
   readonly callerAuthentication?: boolean;
   /**
-   * The authorisation step's decision for this invocation (authorisation/authorisation-step.ts). Kept
-   * here rather than in `context`, which is forwarded to other hops and stored with job runs: a
-   * decision holds only for the hop that made it.
+   * The authorisation step's decision for this invocation (authorisation/authorisation-step.ts), set
+   * once, before the handler runs. Kept here rather than in `context`, which is forwarded to other
+   * hops and stored with job runs: a decision holds only for the hop that made it.
    */
-  readonly authorisation?: AuthorisationDecision;
+  authorisation?: AuthorisationDecision;
 }
 
 const SCOPE = createContextKey("armature.invocation-scope");

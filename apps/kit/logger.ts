@@ -4,7 +4,7 @@
  * `data`. LOG_FORMAT=plain prints readable text instead (pino-pretty) for local development.
  */
 import { hostname } from "node:os";
-import { pino, type DestinationStream, type Level, type Logger } from "pino";
+import { pino, type Bindings, type ChildLoggerOptions, type DestinationStream, type Level, type Logger } from "pino";
 import type PinoPretty from "pino-pretty";
 import { currentScope } from "./invocation-scope";
 
@@ -73,3 +73,81 @@ export function invocationLevel(toggles: Readonly<Record<string, unknown>> | und
   if (typeof wanted !== "string" || !(wanted in base.levels.values)) return undefined;
   return base.levels.values[wanted]! < base.levelVal ? (wanted as Level) : undefined;
 }
+
+/**
+ * A child of `parent` with `bindings`, made on first use. A pino child serialises its bindings
+ * when it is made, and most requests log nothing: the request hot path should not pay for it.
+ */
+export class DeferredChild {
+  private made: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+    /** The level a toggle asked for (invocationLevel), when it is below the parent's. */
+    private readonly level: Level | undefined,
+  ) {}
+
+  get logger(): Logger {
+    return (this.made ??= this.parent.child(this.bindings, this.level ? { level: this.level } : undefined));
+  }
+
+  /** Whether a line at `level` would be written, without making the child. */
+  isLevelEnabled(level: Level): boolean {
+    if (this.made) return this.made.isLevelEnabled(level);
+    const values = this.parent.levels.values;
+    return values[level]! >= (this.level ? values[this.level]! : this.parent.levelVal);
+  }
+}
+
+/**
+ * A Fastify request logger (request.log) that writes through a DeferredChild: the child is made only
+ * when a line is logged at an enabled level.
+ */
+export class DeferredRequestLogger {
+  constructor(private readonly deferred: DeferredChild) {}
+
+  get level(): string {
+    return this.deferred.logger.level;
+  }
+
+  set level(level: string) {
+    this.deferred.logger.level = level;
+  }
+
+  child(bindings: Bindings, options?: ChildLoggerOptions) {
+    return this.deferred.logger.child(bindings, options);
+  }
+
+  fatal(...line: LogLine): void {
+    this.write("fatal", line);
+  }
+
+  error(...line: LogLine): void {
+    this.write("error", line);
+  }
+
+  warn(...line: LogLine): void {
+    this.write("warn", line);
+  }
+
+  info(...line: LogLine): void {
+    this.write("info", line);
+  }
+
+  debug(...line: LogLine): void {
+    this.write("debug", line);
+  }
+
+  trace(...line: LogLine): void {
+    this.write("trace", line);
+  }
+
+  silent(): void {}
+
+  private write(level: Level, line: LogLine): void {
+    if (this.deferred.isLevelEnabled(level)) this.deferred.logger[level](...line);
+  }
+}
+
+type LogLine = [obj: unknown, msg?: string, ...args: unknown[]];

@@ -3,51 +3,44 @@
  * routes and OpenAPI, JSON logs, the invocation context, traces, metrics, health endpoints,
  * dependency clients with checks, and graceful shutdown. See README.md for the contract it keeps.
  */
-import swagger from "@fastify/swagger";
-import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, TraceFlags, context as otelContext, propagation, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, TraceFlags, context as otelContext, trace } from "@opentelemetry/api";
 import type { SpanExporter } from "@opentelemetry/sdk-trace-node";
-import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
-import { type ZodTypeProvider, jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import type { OpenAPIV3_1 } from "openapi-types";
+import fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type FastifyBaseLogger, type RawServerDefault, type RawRequestDefaultExpression, type RawReplyDefaultExpression } from "fastify";
+import { type ZodTypeProvider, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Admin } from "kafkajs";
 import type pg from "pg";
 import type { DestinationStream, Logger } from "pino";
 import { z } from "zod";
 import { type AuthorisationSource, authorisationSource } from "./authorisation/authorisation-source";
-import { installAuthorisationStep } from "./authorisation/authorisation-step";
-import { CallerAuthenticationError, createCallerVerifier, withVerifiedActor } from "./caller-authentication";
+import { authorisationStep } from "./authorisation/authorisation-step";
+import { createCallerVerifier } from "./caller-authentication";
 import { callerTokenFromFile } from "./caller-token-file";
 import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
 import { createKafka, createPostgresPool, createRedis } from "./dependencies";
 import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
 import { type HealthCheck, runChecks } from "./health/health-check";
-import { type HealthState, registerHealthRoutes } from "./health/health-routes";
+import type { HealthState } from "./health/health-routes";
 import { type HttpClient, type HttpClientOptions, createHttpClient } from "./http-client";
 import { answerUnknownMethods, installErrorHandlers, routerProblem, sendProblem } from "./http-errors";
-import { ContextHeaderError, CONTEXT_HEADER, type WireContext, decodeContextHeader, forkContext } from "./invocation-context";
-import { type InvocationScope, withScope } from "./invocation-scope";
-import { createLogger, invocationLevel, setProcessLogger } from "./logger";
+import type { WireContext } from "./invocation-context";
+import { withScope } from "./invocation-scope";
+import { createLogger, setProcessLogger } from "./logger";
 import { refuseNulCharacters } from "./nul-characters";
 import { type ServiceMetrics, createMetrics } from "./metrics";
-import { OPENAPI_SECURITY, completeOpenApiDocument, serversFor } from "./openapi-document";
+import { healthPlugin } from "./plugins/health-plugin";
+import { invocationPlugin, invocationScopes } from "./plugins/invocation-plugin";
+import { metricsPlugin } from "./plugins/metrics-plugin";
+import { openApiPlugin } from "./plugins/openapi-plugin";
 import { type Guard, type GuardOptions, createGuard } from "./resilience";
 import { createSelfRegistration } from "./self-registration";
 import { createTracing, endingSpan } from "./tracing";
 
-declare module "fastify" {
-  interface FastifyRequest {
-    invocation: InvocationScope | null;
-    serverSpan: Span | null;
-  }
-}
+export { INVOCATION_ID_HEADER } from "./plugins/invocation-plugin";
+export { METRICS_PATH } from "./plugins/metrics-plugin";
+export { OPENAPI_PATH } from "./plugins/openapi-plugin";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
-
-/** Response header carrying this hop's invocation id, for support requests and client logs. */
-export const INVOCATION_ID_HEADER = "x-armature-invocation-id";
-export const METRICS_PATH = "/metrics";
-export const OPENAPI_PATH = "/openapi.json";
 
 export interface ServiceKit<C> {
   readonly app: App;
@@ -148,7 +141,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   const baseLogger: FastifyBaseLogger = logger;
   const app = fastify({
     loggerInstance: baseLogger,
-    // The kit logs each request itself, in the log-line schema (see onResponse below).
+    // The kit logs each request itself, in the log-line schema (plugins/invocation-plugin.ts).
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Request-scoped loggers are made in onRequest, once the invocation context is known.
@@ -164,112 +157,19 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     route.schema ??= {};
     route.schema.querystring ??= z.strictObject({});
   });
-  app.decorateRequest("invocation", null);
-  app.decorateRequest("serverSpan", null);
   installErrorHandlers(app);
-  await app.register(swagger, {
-    openapi: { openapi: "3.1.0", info: { title: options.name, version: config.SERVICE_VERSION, description: options.description }, servers: serversFor(options.name), ...OPENAPI_SECURITY },
-    transform: jsonSchemaTransform,
-    // Registered zod schemas (.meta({ id })) become components; then the kit's finishing touches.
-    transformObject: (document) => completeOpenApiDocument(jsonSchemaTransformObject(document) as OpenAPIV3_1.Document),
-  });
-
-  // The per-request hooks take callbacks rather than being async: no promise per hook and request.
-  app.addHook("onRequest", (request, reply, done) => {
-    const route = request.routeOptions.url ?? "unmatched";
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = tracing.tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route } }, parent);
-    request.serverSpan = span;
-    let received: ReturnType<typeof decodeContextHeader> = {};
-    let badHeader: ContextHeaderError | undefined;
-    try {
-      received = decodeContextHeader(request.headers[CONTEXT_HEADER]);
-    } catch (error) {
-      if (!(error instanceof ContextHeaderError)) throw error;
-      badHeader = error; // still a scope (without the bad header) so the error reply and its log have one
-    }
-    if (badHeader) {
-      beginInvocation(request, reply, received, span);
-      return void sendProblem(reply, { status: 400, code: "invalid_context_header", detail: badHeader.message });
-    }
-    if (!verifyCaller) {
-      beginInvocation(request, reply, received, span);
-      return done();
-    }
-    // Caller authentication: only a verified token names the actor (an asserted one becomes who it acts for).
-    const { actor: _asserted, ...unproven } = received;
-    const authorization = request.headers.authorization;
-    if (authorization === undefined) {
-      beginInvocation(request, reply, unproven, span);
-      return done();
-    }
-    verifyCaller(authorization).then(
-      (caller) => {
-        beginInvocation(request, reply, withVerifiedActor(received, caller), span);
-        done();
-      },
-      (error: unknown) => {
-        if (!(error instanceof CallerAuthenticationError)) logger.error({ err: error }, "caller verification failed unexpectedly");
-        const detail = error instanceof CallerAuthenticationError ? error.message : "the token could not be verified; try again";
-        beginInvocation(request, reply, unproven, span);
-        sendProblem(reply, { status: 401, code: "invalid_caller_token", detail });
-      },
-    );
-  });
+  // Each concept is a plugin (apps/kit/plugins); the order is the order of their hooks on a request.
+  await app.register(openApiPlugin, { service: options.name, version: config.SERVICE_VERSION, description: options.description });
+  await app.register(invocationPlugin, { logger, tracer: tracing.tracer, verifyCaller });
   answerUnknownMethods(app);
   refuseNulCharacters(app);
-
-  /** The request's invocation scope and request logger, and its id in the response headers. */
-  function beginInvocation(request: FastifyRequest, reply: FastifyReply, received: WireContext, span: Span): void {
-    request.invocation = scopeFor(received, span);
-    request.log = request.invocation.logger;
-    reply.header(INVOCATION_ID_HEADER, request.invocation.context.invocationId);
-  }
-
-  function scopeFor(received: WireContext, span: Span): InvocationScope {
-    const { traceId, spanId } = span.spanContext();
-    const context = forkContext(received, { traceId, spanId });
-    const level = invocationLevel(context.toggles, logger);
-    return { context, logger: logger.child({ context }, level ? { level } : undefined), tracer: tracing.tracer, callerAuthentication: verifyCaller !== undefined };
-  }
-
   // Authorisation: once per request, after authentication and validation, before the handler.
   if (options.benchmarkWithoutAuthorisation) logger.warn("authorisation is OFF (benchmarkWithoutAuthorisation): every caller may do anything");
-  else installAuthorisationStep(app, authorisation, logger);
+  else await app.register(authorisationStep, { source: authorisation, logger });
+  await app.register(metricsPlugin, { metrics });
+  await app.register(healthPlugin, { state: health, meta: { serviceId: options.name, version: config.SERVICE_VERSION } });
 
-  // Handlers (and everything they await) run inside the invocation's scope and its server span.
-  app.addHook("preHandler", (request, _reply, done) => {
-    const scope = request.invocation;
-    const span = request.serverSpan;
-    if (!scope || !span) return done();
-    otelContext.with(withScope(scope, trace.setSpan(otelContext.active(), span)), done);
-  });
-
-  // While draining, every response closes its connection, so keep-alive clients reconnect elsewhere
-  // and the server can finish closing as soon as in-flight requests are done.
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (health.draining) reply.header("connection", "close");
-    done(null, payload);
-  });
-
-  app.addHook("onResponse", (request, reply, done) => {
-    const route = request.routeOptions.url ?? "unmatched";
-    const status = reply.statusCode;
-    metrics.requestDuration.observe({ method: request.method, route, status_code: status }, reply.elapsedTime / 1000);
-    const span = request.serverSpan;
-    if (span) {
-      span.setAttribute("http.response.status_code", status);
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-    }
-    request.log.debug({ http: { method: request.method, route, status, durationMs: Math.round(reply.elapsedTime * 100) / 100 } }, "request completed");
-    done();
-  });
-
-  app.get(METRICS_PATH, { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
-  registerHealthRoutes(app, health, { serviceId: options.name, version: config.SERVICE_VERSION });
-
+  const scopeFor = invocationScopes({ logger, tracer: tracing.tracer, verifyCaller });
   const timeoutMs = config.HEALTH_CHECK_TIMEOUT_MS;
   const observe = { logger, registry: metrics.registry };
   const kit: ServiceKit<KitConfig & z.infer<S>> = {

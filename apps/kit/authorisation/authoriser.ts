@@ -82,16 +82,15 @@ export class CompiledRules {
   /** Every request must be allowed; the decision lists each check. */
   decide(context: InvocationContext | undefined, requests: readonly AccessRequest[]): AuthorisationDecision {
     const principal = this.model.principal(context);
-    const checks = requests.map((request) => this.check(principal, request));
-    const refused = checks.find((check) => !check.allowed);
-    return {
-      allowed: refused === undefined && checks.length > 0,
-      subject: principal.description,
-      anonymous: principal.uid.type === "Armature::Anonymous",
-      checks,
-      ...(refused ? { denied: { ...refused, reason: reasonFor(refused) } } : {}),
-    };
+    if (requests.length !== 1) return decisionOf(principal, requests.map((request) => this.check(principal, request)));
+    // One request, the common case: its decision is made once per remembered check (which is per caller and request).
+    const check = this.check(principal, requests[0]!);
+    let decision = this.singleDecisions.get(check);
+    if (!decision) this.singleDecisions.set(check, (decision = decisionOf(principal, [check])));
+    return decision;
   }
+
+  private readonly singleDecisions = new WeakMap<AccessCheck, AuthorisationDecision>();
 
   private readonly remembered = new Map<string, AccessCheck>();
 
@@ -122,6 +121,17 @@ export class CompiledRules {
     const { decision, diagnostics } = answer.response;
     return { action: request.action, resource: describeResource(request.resource), allowed: decision === "allow", policies: diagnostics.reason };
   }
+}
+
+function decisionOf(principal: ReturnType<AuthorisationModel["principal"]>, checks: readonly AccessCheck[]): AuthorisationDecision {
+  const refused = checks.find((check) => !check.allowed);
+  return {
+    allowed: refused === undefined && checks.length > 0,
+    subject: principal.description,
+    anonymous: principal.uid.type === "Armature::Anonymous",
+    checks,
+    ...(refused ? { denied: { ...refused, reason: reasonFor(refused) } } : {}),
+  };
 }
 
 function reasonFor(check: AccessCheck): string {
