@@ -6,6 +6,7 @@
  * Redis fails the last known value is served (stale-if-error) and the client recovers by itself:
  * failed refreshes are retried after `retryMs`, and a Redis reconnect refreshes every entry, since
  * pushes may have been missed. Overrides (a developer's laptop) are applied at resolve time.
+ * `resolveCached` answers synchronously from a fresh cache entry; `resolve` uses it first.
  */
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
@@ -62,7 +63,12 @@ export class DiscoveryUnavailable extends Error {
 
 interface Entry {
   document: ServiceDocument | undefined;
+  /** The registry resolution for each endpoint, built once per document: a cached resolve allocates nothing. */
+  readonly viaRegistry: readonly Resolution[];
   fetchedAt: number;
+  /** True until ttlMs after fetchedAt: a timer clears it, so a cached resolve reads no clock (Date.now() costs more than the rest). */
+  withinTtl: boolean;
+  readonly expiry: NodeJS.Timeout;
   /** False once a push said it changed, until refetched. */
   valid: boolean;
   /** When the last refresh failed; undefined once one succeeds. */
@@ -102,16 +108,30 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
   }
 
   /** Where to call `name` now; `routingKey` defaults to the current invocation context's. */
-  async resolve(name: string, scope: { routingKey?: string } = {}): Promise<Resolution> {
-    const entry = await this.entry(name);
+  async resolve(name: string, scope?: { routingKey?: string }): Promise<Resolution> {
+    return this.resolveCached(name, scope) ?? this.resolution(name, await this.entry(name), scope);
+  }
+
+  /**
+   * What `resolve` would answer, synchronously, when the cache holds a fresh registration of `name`
+   * (fetched or pushed within the TTL, discovery reachable); undefined otherwise (not cached yet,
+   * expired, invalidated by a push, discovery unreachable, or not registered): then await `resolve`.
+   * Without an override it allocates nothing.
+   */
+  resolveCached(name: string, scope?: { routingKey?: string }): Resolution | undefined {
+    const entry = this.entries.get(name);
+    if (!entry?.withinTtl || !entry.valid || entry.failedAt !== undefined || !entry.document) return undefined;
+    return this.resolution(name, entry, scope);
+  }
+
+  private resolution(name: string, entry: Entry, scope: { routingKey?: string } | undefined): Resolution {
     const document = entry.document;
     if (!document) throw new ServiceNotRegistered(name);
     const stale = entry.failedAt !== undefined || !entry.valid;
-    const override = document.overrides.length > 0 ? selectOverride(document.overrides, { routingKey: scope.routingKey ?? currentContext()?.routingKey, environment: this.options.environment }) : undefined;
-    const base = { name, endpoints: document.endpoints, settings: document.settings, version: document.version, revision: document.revision, stale };
-    if (override) return { ...base, url: override.target, via: "override", override };
-    const url = document.endpoints[entry.nextEndpoint++ % document.endpoints.length]!;
-    return { ...base, url, via: "registry" };
+    const override = document.overrides.length > 0 ? selectOverride(document.overrides, { routingKey: scope?.routingKey ?? currentContext()?.routingKey, environment: this.options.environment }) : undefined;
+    if (override) return { ...registryResolution(name, document, override.target, stale), via: "override", override };
+    const viaRegistry = entry.viaRegistry[entry.nextEndpoint++ % entry.viaRegistry.length]!;
+    return stale ? { ...viaRegistry, stale } : viaRegistry;
   }
 
   /** The cached registration of `name` (undefined when not registered). */
@@ -128,6 +148,7 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
 
   async close(): Promise<void> {
     this.removeAllListeners();
+    for (const entry of this.entries.values()) clearTimeout(entry.expiry);
     await this.subscriber.quit().catch(() => this.subscriber.disconnect());
   }
 
@@ -178,7 +199,10 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
 
   /** Caches what discovery said about `name` (undefined: not registered) and tells listeners if it changed. */
   private store(name: string, document: ServiceDocument | undefined, previous: Entry | undefined): Entry {
-    const entry: Entry = { document, fetchedAt: Date.now(), valid: true, nextEndpoint: previous?.nextEndpoint ?? 0 };
+    const viaRegistry = document ? document.endpoints.map((url) => registryResolution(name, document, url, false)) : [];
+    if (previous) clearTimeout(previous.expiry);
+    const expiry = setTimeout(() => (entry.withinTtl = false), this.ttlMs).unref();
+    const entry: Entry = { document, viaRegistry, fetchedAt: Date.now(), withinTtl: true, expiry, valid: true, nextEndpoint: previous?.nextEndpoint ?? 0 };
     this.entries.set(name, entry);
     if (previous && previous.document?.revision !== document?.revision) this.emit("change", name, document);
     if (previous?.failedAt !== undefined) this.logger.info({ service: name }, "discovery SDK cache fresh again after discovery was unreachable");
@@ -202,4 +226,8 @@ export class DiscoveryClient extends EventEmitter<DiscoveryClientEvents> {
       return previous;
     }
   }
+}
+
+function registryResolution(name: string, document: ServiceDocument, url: string, stale: boolean): Resolution {
+  return { name, url, endpoints: document.endpoints, settings: document.settings, version: document.version, revision: document.revision, via: "registry", stale };
 }

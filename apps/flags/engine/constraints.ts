@@ -8,17 +8,25 @@ import { BlockList, isIP } from "node:net";
 import { RE2JS } from "re2js";
 import semver from "semver";
 import type { Constraint } from "../model/definition";
-import { type FlagContext, contextValue } from "./context";
+import { type ResolvedContext, attributeReader, attributeText, textReader } from "./context";
 
-export type Predicate = (context: FlagContext) => boolean;
+export type Predicate = (context: ResolvedContext) => boolean;
+
+const SEMVER_MEMO_SIZE = 1000;
 
 export const ALWAYS: Predicate = () => true;
 export const NEVER: Predicate = () => false;
 
-/** All must hold; specialised for the common short lists. */
-export function allOf(predicates: readonly Predicate[]): Predicate {
+/** All must hold; specialised for the common short lists (ALWAYS dropped, NEVER decides). */
+export function allOf(all: readonly Predicate[]): Predicate {
+  const predicates = all.filter((predicate) => predicate !== ALWAYS);
+  if (predicates.includes(NEVER)) return NEVER;
   if (predicates.length === 0) return ALWAYS;
   if (predicates.length === 1) return predicates[0]!;
+  if (predicates.length === 2) {
+    const [first, second] = predicates as [Predicate, Predicate];
+    return (context) => first(context) && second(context);
+  }
   return (context) => {
     for (const predicate of predicates) if (!predicate(context)) return false;
     return true;
@@ -43,8 +51,9 @@ function compileOperator(constraint: Constraint): Predicate {
     case "NOT_IN": {
       const values = new Set(cleanValues(constraint.values));
       const wanted = operator === "IN";
+      const read = textReader(name);
       return (context) => {
-        const value = contextValue(context, name);
+        const value = read(context);
         return (value !== undefined && values.has(value)) === wanted;
       };
     }
@@ -84,8 +93,9 @@ function stringOperator(operator: "STR_STARTS_WITH" | "STR_ENDS_WITH" | "STR_CON
       : operator === "STR_ENDS_WITH"
         ? (text: string, value: string) => text.endsWith(value)
         : (text: string, value: string) => text.includes(value);
+  const read = textReader(name);
   return (context) => {
-    const raw = contextValue(context, name);
+    const raw = read(context);
     if (raw === undefined) return false;
     const text = caseInsensitive ? raw.toLocaleLowerCase() : raw;
     return values.some((value) => test(text, value));
@@ -104,8 +114,11 @@ function numberOperator(operator: "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "
           : operator === "NUM_LT"
             ? (n: number) => n < wanted
             : (n: number) => n <= wanted;
+  const read = attributeReader(name);
   return (context) => {
-    const value = Number(contextValue(context, name));
+    const raw = read(context);
+    // A number is its own value: Number(String(n)) === n for every number, so the string is skipped.
+    const value = typeof raw === "number" ? raw : Number(attributeText(raw));
     return !Number.isNaN(value) && compare(value);
   };
 }
@@ -114,7 +127,9 @@ function numberOperator(operator: "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "
 function dateOperator(operator: "DATE_AFTER" | "DATE_BEFORE", wanted: number): Predicate {
   if (Number.isNaN(wanted)) return NEVER;
   return (context) => {
-    const now = context.currentTime ? new Date(context.currentTime).getTime() : Date.now();
+    const time = context.source.currentTime;
+    // As new Date(time).getTime(), without the Date.
+    const now = !time ? Date.now() : typeof time === "string" ? Date.parse(time) : time instanceof Date ? time.getTime() : new Date(time).getTime();
     return operator === "DATE_AFTER" ? now > wanted : now < wanted;
   };
 }
@@ -132,11 +147,21 @@ function semverOperator(operator: "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SE
           : operator === "SEMVER_LT"
             ? (order: number) => order < 0
             : (order: number) => order <= 0;
+  const read = textReader(name);
+  // Versions repeat (an app has a few live releases): each is parsed and compared once, in a bounded memo.
+  const answers = new Map<string, boolean>();
   return (context) => {
-    const value = contextValue(context, name);
-    // A leading "v" is not a version here (Unleash clients agree).
-    const version = value && !value.startsWith("v") ? semver.parse(value) : null;
-    return version !== null && accept(version.compare(wanted));
+    const value = read(context);
+    if (!value) return false;
+    let answer = answers.get(value);
+    if (answer === undefined) {
+      // A leading "v" is not a version here (Unleash clients agree).
+      const version = value.startsWith("v") ? null : semver.parse(value);
+      answer = version !== null && accept(version.compare(wanted));
+      if (answers.size >= SEMVER_MEMO_SIZE) answers.clear();
+      answers.set(value, answer);
+    }
+    return answer;
   };
 }
 
@@ -152,8 +177,9 @@ function regexOperator(name: string, pattern: string | undefined, caseInsensitiv
   } catch {
     return NEVER;
   }
+  const read = textReader(name);
   return (context) => {
-    const value = contextValue(context, name);
+    const value = read(context);
     return value !== undefined && regex.matcher(value).find();
   };
 }
@@ -180,8 +206,9 @@ function cidrOperator(name: string, ranges: string[]): Predicate {
     any = true;
   }
   if (!any) return NEVER;
+  const read = textReader(name);
   return (context) => {
-    const value = contextValue(context, name);
+    const value = read(context);
     const version = value === undefined ? 0 : isIP(value);
     return version !== 0 && blocks.check(value!, version === 4 ? "ipv4" : "ipv6");
   };

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlagDocument } from "../model/definition";
 import { flagDocument, segmentDocument } from "../testing/documents";
+import { ResolvedContext } from "./context";
 import { FlagEvaluator } from "./flag-evaluator";
 
 const staff = { constraints: [{ contextName: "userId", operator: "IN" as const, values: ["u-staff"] }] };
@@ -99,5 +100,37 @@ describe("FlagEvaluator", () => {
     );
     expect(flags.evaluate("op", { userId: "x" }).enabled).toBe(false);
     expect(flags.evaluate("seg", {}).enabled).toBe(false);
+  });
+
+  it("decides as it evaluates (the same enabled and reason), without choosing a variant", () => {
+    const variants = [
+      { name: "red", weight: 500 },
+      { name: "black", weight: 500 },
+    ];
+    const flags = evaluator(
+      flagDocument("split", { environments: { prod: { enabled: true, rules: [{ rollout: { percentage: 40, stickiness: "userId" } }], variants } } }),
+      flagDocument("on", { environments: { prod: { enabled: true, optOut: [{ segments: ["beta"] }], variants } }, lifecycle: "on-by-default" }),
+      flagDocument("child", { environments: { prod: { enabled: true, rules: [staff, {}] } }, dependencies: [{ flag: "split" }] }),
+      flagDocument("off", { environments: { prod: { enabled: false } } }),
+    );
+    const resolved = new ResolvedContext();
+    let withVariant = 0;
+    for (let index = 0; index < 300; index++) {
+      const context = { userId: index % 7 === 0 ? "u-staff" : `u-${index}`, properties: { plan: index % 3 === 0 ? "beta" : "free" } };
+      for (const key of ["split", "on", "child", "off"]) {
+        const evaluated = flags.evaluate(key, context);
+        const decided = flags.flag(key)!.decide(resolved.fill(context));
+        expect(decided, `${key} for ${context.userId}`).toEqual({ enabled: evaluated.enabled, reason: evaluated.reason });
+        if (evaluated.variant) withVariant++;
+      }
+    }
+    expect(withVariant).toBeGreaterThan(100);
+  });
+
+  it("resolves a context once: the caller's attributes win over the fallbacks, even when set to undefined", () => {
+    const resolved = new ResolvedContext().fill({ userId: "u-1", organisationId: undefined, sessionId: "s-1", properties: { plan: "pro" } }, "u-scope", "org-scope", "prod", "shop");
+    expect({ ...resolved, source: undefined }).toEqual({ userId: "u-1", organisationId: undefined, environment: "prod", appName: "shop", source: undefined });
+    expect(resolved.source.sessionId).toBe("s-1");
+    expect(new ResolvedContext().fill(undefined, "u-scope", "org-scope")).toMatchObject({ userId: "u-scope", organisationId: "org-scope", environment: undefined });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Evaluates flags in-process from a local copy of the flag set. The set is compiled once per
- * version for one environment (constraints to predicates, segments resolved, variants weighed), so
- * an evaluation is a few function calls and, unless a variant is assigned, allocates nothing.
+ * version for one environment (constraints to predicates, segments resolved, variants weighed, each
+ * variant's results built), so an evaluation is a few function calls and allocates nothing; `decide`
+ * skips choosing a variant, for callers that only ask whether the flag is on.
  *
  * Order, per flag: always-on → on (STATIC). Off in this environment, or a dependency not met → off
  * (DISABLED). An opt-out matches → off. The first rule that matches (constraints, segments,
@@ -11,9 +12,9 @@
 import type { Dependency, FlagDocument, OptOut, Rule, SegmentDocument } from "../model/definition";
 import type { LifecycleStage } from "../model/lifecycle";
 import { ALWAYS, NEVER, type Predicate, allOf, compileConstraint } from "./constraints";
-import { type FlagContext, contextValue } from "./context";
+import { type FlagContext, ResolvedContext, textReader } from "./context";
 import { type Evaluation, OUTCOMES } from "./evaluation";
-import { randomId, rolloutBucket } from "./hashing";
+import { randomId, rolloutBuckets } from "./hashing";
 import { type VariantResult, type VariantSelector, compileVariants } from "./variants";
 
 export interface CompiledFlag {
@@ -22,19 +23,22 @@ export interface CompiledFlag {
   /** Evaluations of this flag are recorded as exposure events. */
   readonly exposures: boolean;
   readonly dependencies: readonly Dependency[];
-  evaluate(context: FlagContext): Evaluation;
+  evaluate(context: ResolvedContext): Evaluation;
+  /** As evaluate (the same enabled and reason), without choosing a variant: for isEnabled. */
+  decide(context: ResolvedContext): Evaluation;
   /** One of this flag's variants in this environment, by name (to force it for one invocation). */
   variantNamed(name: string): VariantResult | undefined;
 }
 
 interface CompiledRule {
   readonly matches: Predicate;
-  readonly outcome: Evaluation;
+  readonly outcome: typeof OUTCOMES.split | typeof OUTCOMES.targeted;
   readonly variants?: VariantSelector;
 }
 
 export class FlagEvaluator {
   private readonly flags = new Map<string, CompiledFlag>();
+  private readonly resolved = new ResolvedContext();
 
   constructor(
     readonly environment: string,
@@ -48,7 +52,7 @@ export class FlagEvaluator {
 
   evaluate(key: string, context: FlagContext): Evaluation {
     const flag = this.flags.get(key);
-    return flag ? flag.evaluate(context) : OUTCOMES.notFound;
+    return flag ? flag.evaluate(this.resolved.fill(context)) : OUTCOMES.notFound;
   }
 
   flag(key: string): CompiledFlag | undefined {
@@ -65,7 +69,7 @@ export class FlagEvaluator {
     } catch (error) {
       // A malformed document (e.g. from a newer service) breaks only its own flag.
       const broken: Evaluation = { enabled: false, reason: "ERROR", errorCode: "PARSE_ERROR", errorMessage: `flag ${document.key} could not be read: ${(error as Error).message}` };
-      return { key: document.key, lifecycle: document.lifecycle, exposures: false, dependencies: [], evaluate: () => broken, variantNamed: () => undefined };
+      return { key: document.key, lifecycle: document.lifecycle, exposures: false, dependencies: [], evaluate: () => broken, decide: () => broken, variantNamed: () => undefined };
     }
   }
 }
@@ -88,12 +92,13 @@ function compileRollout(rule: Rule, flagKey: string): Predicate {
   const rollout = rule.rollout;
   if (!rollout) return ALWAYS;
   const { percentage, stickiness } = rollout;
-  const groupId = rollout.groupId ?? flagKey;
+  const bucketOf = rolloutBuckets(rollout.groupId ?? flagKey);
   if (percentage <= 0) return NEVER;
   if (percentage >= 100 && (stickiness === "default" || stickiness === "random")) return ALWAYS;
+  const read = stickiness === "default" ? (context: ResolvedContext) => context.userId || context.source.sessionId || randomId() : stickiness === "random" ? randomId : textReader(stickiness);
   return (context) => {
-    const id = stickiness === "default" ? context.userId || context.sessionId || randomId() : stickiness === "random" ? randomId() : contextValue(context, stickiness);
-    return id !== undefined && id !== "" && rolloutBucket(id, groupId) <= percentage;
+    const id = read(context);
+    return id !== undefined && id !== "" && bucketOf(id) <= percentage;
   };
 }
 
@@ -101,10 +106,10 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
   const { key, lifecycle } = document;
   const dependencies = document.dependencies ?? [];
   const base = { key, lifecycle, exposures: document.exposures === true, dependencies };
-  if (lifecycle === "always-on") return { ...base, evaluate: () => OUTCOMES.alwaysOn, variantNamed: () => undefined };
+  if (lifecycle === "always-on") return { ...base, evaluate: () => OUTCOMES.alwaysOn, decide: () => OUTCOMES.alwaysOn, variantNamed: () => undefined };
   if (lifecycle !== "off-by-default" && lifecycle !== "on-by-default") throw new Error(`unknown lifecycle stage ${String(lifecycle)}`);
   const config = document.environments[environment];
-  if (!config?.enabled) return { ...base, evaluate: () => OUTCOMES.disabled, variantNamed: () => undefined };
+  if (!config?.enabled) return { ...base, evaluate: () => OUTCOMES.disabled, decide: () => OUTCOMES.disabled, variantNamed: () => undefined };
 
   const optOuts = config.optOut.map((optOut) => compileMatcher(optOut, segments));
   const rules: CompiledRule[] = config.rules.map((rule) => ({
@@ -114,7 +119,13 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
   }));
   const variants = compileVariants(config.variants, key);
   const onByDefault = lifecycle === "on-by-default";
-  const dependenciesMet = dependencies.length === 0 ? ALWAYS : (context: FlagContext) => dependencies.every((dependency) => dependencyMet(dependency, context, lookup));
+  const dependenciesMet: Predicate =
+    dependencies.length === 0
+      ? ALWAYS
+      : (context) => {
+          for (const dependency of dependencies) if (!dependencyMet(dependency, context, lookup)) return false;
+          return true;
+        };
 
   return {
     ...base,
@@ -125,20 +136,26 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
       for (const rule of rules) {
         if (!rule.matches(context)) continue;
         const choice = rule.variants?.select(context) ?? variants?.select(context);
-        return choice ? { enabled: true, reason: rule.outcome.reason, variant: choice.variant, variantReason: choice.reason } : rule.outcome;
+        return choice ? choice.evaluations[rule.outcome.reason] : rule.outcome;
       }
       if (!onByDefault) return OUTCOMES.defaultOff;
       const choice = variants?.select(context);
-      return choice ? { enabled: true, reason: "DEFAULT", variant: choice.variant, variantReason: choice.reason } : OUTCOMES.defaultOn;
+      return choice ? choice.evaluations.DEFAULT : OUTCOMES.defaultOn;
+    },
+    decide(context) {
+      if (!dependenciesMet(context)) return OUTCOMES.disabled;
+      for (const optOut of optOuts) if (optOut(context)) return OUTCOMES.optedOut;
+      for (const rule of rules) if (rule.matches(context)) return rule.outcome;
+      return onByDefault ? OUTCOMES.defaultOn : OUTCOMES.defaultOff;
     },
   };
 }
 
 /** Unleash's parent check: the parent exists, has no parents itself, and is on (with one of the variants) or off as asked. */
-function dependencyMet(dependency: Dependency, context: FlagContext, lookup: (key: string) => CompiledFlag | undefined): boolean {
+function dependencyMet(dependency: Dependency, context: ResolvedContext, lookup: (key: string) => CompiledFlag | undefined): boolean {
   const parent = lookup(dependency.flag);
   if (!parent || parent.dependencies.length > 0) return false;
-  const result = parent.evaluate(context);
+  const result = dependency.variants && dependency.variants.length > 0 ? parent.evaluate(context) : parent.decide(context);
   if (dependency.enabled === false) return !result.enabled;
   if (dependency.variants && dependency.variants.length > 0) return result.enabled && dependency.variants.includes(result.variant?.name ?? "disabled");
   return result.enabled;

@@ -128,7 +128,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   }
 
   isEnabled(key: string, context?: FlagContext, defaultValue = false): boolean {
-    const evaluation = this.evaluations.resolve(key, context);
+    const evaluation = this.evaluations.resolve(key, context, false);
     return evaluation.reason === "ERROR" ? defaultValue : evaluation.enabled;
   }
 
