@@ -18,6 +18,7 @@ import { Redis } from "../components/redis/redis";
 import { Vault } from "../components/vault/vault";
 import { VAULT_INJECTOR_PORT } from "../components/vault/vault-network-policies";
 import { WorkerCluster, type WorkerClusterArgs } from "../components/worker-cluster/worker-cluster";
+import { healthScalingOf } from "./config/health-scaling";
 import type { StackConfig } from "./config/parse";
 import type { NodePoolConfig } from "./config/schema";
 import type { Labels } from "./labels";
@@ -56,8 +57,10 @@ export function composeInfrastructure(
   const separateWorkers = clusters.workers.placement === "separate-cluster";
   // KEDA scales the worker agents from the cluster they run in; its control plane must reach it.
   const workerHostPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, ...KEDA_CONTROL_PLANE_PORTS])];
-  // Vault's agent injector is a webhook too, on the services cluster.
-  const servicesWebhookPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, String(VAULT_INJECTOR_PORT), ...(separateWorkers ? [] : KEDA_CONTROL_PLANE_PORTS)])];
+  // Vault's agent injector is a webhook too, on the services cluster; KEDA runs there when the workers
+  // do, or when health scales on its consumer lag (stacks/platform-apps.ts).
+  const servicesRunKeda = !separateWorkers || healthScalingOf(config) !== undefined;
+  const servicesWebhookPorts = [...new Set([...DEFAULT_WEBHOOK_PORTS, String(VAULT_INJECTOR_PORT), ...(servicesRunKeda ? KEDA_CONTROL_PLANE_PORTS : [])])];
 
   const identities = createPlatformIdentities(namePrefix, { provider: gcpProvider, dependsOn: [...apis] });
 

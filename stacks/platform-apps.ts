@@ -1,7 +1,8 @@
 /**
  * The platform apps on Kubernetes, wired to what the infrastructure made: the services cluster, the
  * worker capacity and its taints, the app identities (stacks/platform-identities.ts), the apps'
- * databases, Redis and Kafka. Images and the active colour come from `armature:apps`.
+ * databases, Redis and Kafka. Images and the active colour come from `armature:apps`; health's
+ * consumer-lag scaling from `armature:apps.healthScaling` and the topic health consumes.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { SPOT_TAINT } from "../components/gke-cluster/node-pool";
@@ -10,6 +11,7 @@ import { PLATFORM_NAMESPACE, WORKERS_NAMESPACE } from "../components/platform-ap
 import { PlatformApps } from "../components/platform-apps/platform-apps";
 import { optionalChartSource } from "./chart-source";
 import { rulesDocument } from "./config/authorisation";
+import { healthScalingOf } from "./config/health-scaling";
 import type { StackConfig } from "./config/parse";
 import type { Infrastructure } from "./infrastructure";
 import type { Labels } from "./labels";
@@ -18,6 +20,8 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
   const { network, services: servicesCluster, workers: workerCapacity, identities, databases, postgres, redis, kafka, vault } = infrastructure;
   // The stack sets only where KEDA's chart comes from; the agents' scaling keeps the component's defaults.
   const kedaChartSource = optionalChartSource("kedaChartSource", config.charts?.keda);
+  // Health scales on its consumer group's lag on the topic it consumes (armature:apps.healthScaling).
+  const healthScaling = healthScalingOf(config);
   return new PlatformApps("apps", {
     registry: config.apps.registry,
     releases: config.apps.releases,
@@ -34,6 +38,18 @@ export function composePlatformApps(config: StackConfig, infrastructure: Infrast
     },
     identities,
     workerScaling: kedaChartSource,
+    ...(healthScaling
+      ? {
+          healthLagScaling: {
+            project: config.gcp.project,
+            kafka: { location: config.gcp.region, clusterId: kafka.clusterId },
+            topic: healthScaling.topic.name,
+            lagPerReplica: healthScaling.lagPerReplica,
+            maxReplicas: healthScaling.maxReplicas,
+            servicesControlPlaneCidr: config.network.servicesMaster,
+          },
+        }
+      : {}),
     databaseUrls: Object.fromEntries(Object.entries(databases).map(([app, database]) => [app, database.connectionUrl])),
     postgresServerCa: postgres.serverCa,
     redisUrl: pulumi.secret(pulumi.interpolate`rediss://:${redis.authString}@${redis.host}:${redis.port}`),

@@ -2,8 +2,9 @@
  * The Kubernetes side of the real dev plan: every object valid against the Kubernetes OpenAPI
  * schemas and labelled; the workload rules; blue/green migrations ordered around the traffic; and a
  * colour switch (a second plan with armature:apps.activeColour flipped) that changes only the
- * routes' weights and the active/preview Services' selectors (and, by design, the worker's pre-deploy
- * Job when the colours' migrator releases differ); and the contract (post-deploy) migrations, which
+ * routes' weights and the active/preview Services' selectors, and moves health's KEDA ScaledObject
+ * (consumer lag) to the new colour (and, by design, the worker's pre-deploy Job when the colours'
+ * migrator releases differ); and the contract (post-deploy) migrations, which
  * wait for armature:apps.contract (plans with it applied, and undone after going back).
  */
 /* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
@@ -34,6 +35,9 @@ const inputs = (resource: AnalyzedResource) => resource.inputs as Record<string,
 const kubernetesObjects = (plan: CapturedPlan) => plan.resources.filter((resource) => resource.type.startsWith("kubernetes:") && resource.type !== "kubernetes:helm.sh/v3:Release");
 const BLUE_GREEN_APPS = ["discovery", "flags", "health"];
 const POD_MONITORING = "kubernetes:monitoring.googleapis.com/v1:PodMonitoring";
+const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+const TRIGGER_AUTHENTICATION = "kubernetes:keda.sh/v1alpha1:TriggerAuthentication";
 
 describe("Kubernetes objects in the dev plan", () => {
   it(`are all valid against the Kubernetes ${KUBERNETES_SCHEMA_VERSION} OpenAPI schemas (Gateway API ${GATEWAY_API_VERSION}), Helm values included`, () => {
@@ -128,7 +132,8 @@ describe("Kubernetes objects in the dev plan", () => {
   });
 
   it("binds each app's Kubernetes service account to its GCP service account through Workload Identity", () => {
-    const members = blue.ofType("gcp:serviceaccount/iAMMember:IAMMember").filter((member) => member.name.startsWith("apps-")).map((member) => inputs(member).member).sort();
+    // KEDA's operator's binding (apps-health-lag-keda-*) is not an app's: the consumer-lag tests check it.
+    const members = blue.ofType("gcp:serviceaccount/iAMMember:IAMMember").filter((member) => member.name.startsWith("apps-") && !member.name.startsWith("apps-health-lag-")).map((member) => inputs(member).member).sort();
     expect(members).toEqual([
       "serviceAccount:armature-dev-4821.svc.id.goog[platform/discovery]",
       "serviceAccount:armature-dev-4821.svc.id.goog[platform/flags]",
@@ -215,17 +220,86 @@ describe("the contract (post-deploy) migrations (armature:apps.contract)", () =>
   });
 });
 
+/** The NetworkPolicies of one namespace in one cluster, by name. */
+const policiesIn = (plan: CapturedPlan, namespace: string, providerUrn: string) =>
+  plan.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((policy) => inputs(policy).metadata.namespace === namespace && policy.provider?.startsWith(`${providerUrn}::`)).map((policy) => inputs(policy).metadata.name as string).sort();
+
+describe("health's consumer-lag scaling (KEDA on discovery.registration.v1)", () => {
+  const healthScaledObjects = (plan: CapturedPlan) => plan.ofType(SCALED_OBJECT).filter((scaler) => inputs(scaler).metadata.namespace === "platform");
+  const healthDeployment = (plan: CapturedPlan, colour: string) => plan.descendants(plan.one("armature:workloads:ServiceDeployment", `apps-health-${colour}`));
+
+  it("scales the active colour on its consumer group's offset lag, as KEDA's own Google identity", () => {
+    const [scaler, ...others] = healthScaledObjects(blue);
+    expect(others).toEqual([]);
+    expect(inputs(scaler!).metadata.name).toBe("health-blue");
+    expect(inputs(scaler!).spec).toMatchObject({
+      scaleTargetRef: { kind: "Deployment", name: "health-blue" },
+      minReplicaCount: 2,
+      maxReplicaCount: 6,
+      triggers: [{ type: "gcp-stackdriver", authenticationRef: { name: "health-blue-gcp-workload-identity" }, metadata: { projectId: "armature-dev-4821", targetValue: "500" } }],
+    });
+    const filter = inputs(scaler!).spec.triggers[0].metadata.filter as string;
+    for (const part of ['resource.labels.cluster_id="armature-dev-kafka"', 'resource.labels.topic_id="discovery.registration.v1"', 'resource.labels.consumer_group_id="health-registrations"', 'resource.labels.location="europe-west1"']) {
+      expect(filter).toContain(part);
+    }
+    const auth = blue.one(TRIGGER_AUTHENTICATION, "apps-health-lag-auth");
+    expect(inputs(auth)).toMatchObject({ metadata: { name: "health-blue-gcp-workload-identity", namespace: "platform" }, spec: { podIdentity: { provider: "gcp" } } });
+    const servicesProvider = blue.one("pulumi:providers:kubernetes", "services-k8s").urn;
+    for (const object of [scaler!, auth]) expect(object.provider).toMatch(new RegExp(`^${servicesProvider.replace(/[$.]/g, "\\$&")}::`));
+    // KEDA owns the active colour's count; the inactive colour keeps its HPA.
+    const blueDeployment = healthDeployment(blue, "blue");
+    expect(inputs(blueDeployment.find((part) => part.type === "kubernetes:apps/v1:Deployment")!).spec.replicas).toBeUndefined();
+    expect(blueDeployment.filter((part) => part.type === HPA)).toEqual([]);
+    expect(healthDeployment(blue, "green").filter((part) => part.type === HPA)).toHaveLength(1);
+  });
+
+  it("installs KEDA in the services cluster (the workers run in their own), with a Google identity that may read Cloud Monitoring", () => {
+    const servicesProvider = blue.one("pulumi:providers:kubernetes", "services-k8s").urn;
+    const releases = blue.ofType("kubernetes:helm.sh/v3:Release").filter((release) => inputs(release).name === "keda");
+    expect(releases.map((release) => [release.name, release.provider?.startsWith(`${servicesProvider}::`)]).sort()).toEqual([["apps-health-lag-keda", true], ["apps-worker-keda", false]]);
+    const keda = blue.one("kubernetes:helm.sh/v3:Release", "apps-health-lag-keda");
+    expect(inputs(keda)).toMatchObject({ chart: "keda", version: "2.21.1", namespace: "keda", values: { serviceAccount: { operator: { name: "keda-operator" } }, podIdentity: { gcp: { enabled: true } } } });
+    const viewer = blue.one("gcp:projects/iAMMember:IAMMember", "apps-health-lag-keda-monitoring-viewer");
+    expect(inputs(viewer)).toMatchObject({ project: "armature-dev-4821", role: "roles/monitoring.viewer" });
+    expect(viewer.provider, "the stack's gcp provider, not a default one").toMatch(/[$:]pulumi:providers:gcp::gcp::/);
+    expect(inputs(blue.one("gcp:serviceaccount/iAMMember:IAMMember", "apps-health-lag-keda-workload-identity")).member).toBe("serviceAccount:armature-dev-4821.svc.id.goog[keda/keda-operator]");
+    // The services cluster's private control plane reaches KEDA's metrics API (6443) and webhooks (9443).
+    const master = inputs(blue.one("gcp:container/cluster:Cluster", "services")).privateClusterConfig.masterIpv4CidrBlock as string;
+    const webhookRules = blue.ofType("gcp:compute/firewall:Firewall").map(inputs).filter((rule) => (rule.sourceRanges as string[] | undefined)?.includes(master));
+    expect(webhookRules.flatMap((rule) => (rule.allows as { ports?: string[] }[]).flatMap((allow) => allow.ports ?? []))).toEqual(expect.arrayContaining(["6443", "9443"]));
+    expect(policiesIn(blue, "keda", servicesProvider)).toEqual(["allow-control-plane", "allow-dns", "allow-google-apis", "allow-same-namespace", "default-deny"]);
+  });
+
+  it("moves to the new colour on a switch, and a retired colour has none", () => {
+    expect(healthScaledObjects(green).map((scaler) => inputs(scaler).spec.scaleTargetRef.name)).toEqual(["health-green"]);
+    expect(inputs(green.one(TRIGGER_AUTHENTICATION, "apps-health-lag-auth")).metadata.name).toBe("health-green-gcp-workload-identity");
+    expect(healthDeployment(green, "green").filter((part) => part.type === HPA)).toEqual([]);
+    expect(healthDeployment(green, "blue").filter((part) => part.type === HPA)).toHaveLength(1);
+    // Blue retired at zero replicas: only green is KEDA's, or KEDA would scale blue back up.
+    expect(healthScaledObjects(contracted).map((scaler) => inputs(scaler).spec.scaleTargetRef.name)).toEqual(["health-green"]);
+    const retired = healthDeployment(contracted, "blue").find((part) => part.type === "kubernetes:apps/v1:Deployment")!;
+    expect(inputs(retired).spec.replicas).toBe(0);
+  });
+});
+
 describe("switching the active colour (blue → green)", () => {
   const byUrn = (plan: CapturedPlan) => new Map(plan.document.resources.map((resource) => [resource.urn, resource]));
 
-  it("changes only the routes' weights and the active/preview Services' selectors", () => {
+  it("changes only the routes' weights, the active/preview Services' selectors and which health colour KEDA scales", () => {
     const before = byUrn(blue);
     const after = byUrn(green);
-    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-    const changed = [...after.values()].filter((resource) => JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)!.inputs));
+    // Health's KEDA scaling moves to green: green's HPA goes, blue gets one back.
+    const healthHpa = (plan: CapturedPlan, colour: string) => plan.descendants(plan.one("armature:workloads:ServiceDeployment", `apps-health-${colour}`)).filter((part) => part.type === HPA).map((hpa) => hpa.urn);
+    expect(healthHpa(blue, "blue")).toEqual([]);
+    expect(healthHpa(green, "green")).toEqual([]);
+    expect([...after.keys()].filter((urn) => !before.has(urn))).toEqual(healthHpa(green, "blue"));
+    expect([...before.keys()].filter((urn) => !after.has(urn))).toEqual(healthHpa(blue, "green"));
+    const changed = [...after.values()].filter((resource) => before.has(resource.urn) && JSON.stringify(resource.inputs) !== JSON.stringify(before.get(resource.urn)!.inputs));
     console.log(`colour switch: ${changed.length} of ${after.size} resources change: ${changed.map((resource) => `${resource.type.split(":").pop()} ${resource.name}`).join(", ")}`);
     expect(changed.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
       ...BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]),
+      `${SCALED_OBJECT} apps-health-lag-scaler`,
+      `${TRIGGER_AUTHENTICATION} apps-health-lag-auth`,
     ].sort());
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- plan inputs
     const withoutWeights = (spec: any) => JSON.stringify(spec, (key, value: unknown) => (key === "weight" ? undefined : value));

@@ -41,6 +41,18 @@ describe("BlueGreenService", () => {
     expect(rules.at(-1)!.backendRefs).toEqual([expect.objectContaining({ name: "canary-blue", weight: 90 }), expect.objectContaining({ name: "canary-green", weight: 10 })]);
   });
 
+  it("gives only the active colour activeAutoscaling: its Deployment leaves replicas to the external scaler and has no HPA", async () => {
+    for (const activeColour of ["blue", "green"] as const) {
+      const name = `keda-${activeColour}`;
+      new BlueGreenService(name, args({ app: name, activeColour, activeAutoscaling: { external: `KEDA ScaledObject shop/${name}-${activeColour}` } }), { provider });
+      await mocks.settle();
+      const inactive = activeColour === "blue" ? "green" : "blue";
+      const hpas = mocks.ofType("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").filter((hpa) => hpa.name.startsWith(`${name}-`)).map((hpa) => hpa.inputs.metadata.name as string);
+      expect(hpas).toEqual([`${name}-${inactive}`]);
+      expect(mocks.named("kubernetes:apps/v1:Deployment", `${name}-${activeColour}`).inputs.spec.replicas).toBeUndefined();
+    }
+  });
+
   it("names each release's Job after its version, within 63 characters", () => {
     expect(jobName("discovery", "pre", "green", `${REGISTRY}/migrator:1.4.0`)).toBe("discovery-pre-green-1-4-0");
     expect(jobName("discovery", "post", "blue", `${REGISTRY}/migrator@sha256:${"ab".repeat(32)}`)).toBe("discovery-post-blue-abababababab");

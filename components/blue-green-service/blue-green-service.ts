@@ -57,6 +57,12 @@ export interface BlueGreenServiceArgs {
   readonly activeColour: Colour;
   /** Settings both colours share (replicas, resources, env, service account, ...). */
   readonly deployment?: Omit<ServiceDeploymentArgs, "namespace" | "app" | "instance" | "image" | "labels" | "podLabels" | "service" | "env">;
+  /**
+   * The active colour's autoscaling, over `deployment`'s (the inactive colour keeps that one), e.g.
+   * `{ external: "KEDA ScaledObject platform/health-blue" }` when a ScaledObject scales only the
+   * active colour: its Deployment then leaves `replicas` to KEDA and has no HPA. Default: as `deployment`.
+   */
+  readonly activeAutoscaling?: ServiceDeploymentArgs["autoscaling"];
   /** Environment of both colours (each also gets SERVICE_VERSION, its image version, which the kit reports). */
   readonly env?: readonly k8s.types.input.core.v1.EnvVar[];
   readonly gateway: GatewayRef;
@@ -132,6 +138,7 @@ export class BlueGreenService extends pulumi.ComponentResource {
       const job = preDeployJobs[colour];
       colours[colour] = new ServiceDeployment(`${name}-${colour}`, {
         ...args.deployment,
+        ...(colour === active && args.activeAutoscaling !== undefined ? { autoscaling: args.activeAutoscaling } : {}),
         namespace: args.namespace,
         app: args.app,
         instance: `${args.app}-${colour}`,

@@ -85,7 +85,10 @@ export class ConsumerLagScaling extends pulumi.ComponentResource {
   /** The Google service account KEDA's operator reads Cloud Monitoring as, when this installs KEDA. */
   readonly kedaServiceAccount: gcp.serviceaccount.Account | undefined;
 
-  /** `opts` must carry the cluster's Kubernetes provider (`providers: [gcpProvider, cluster.provider]`). */
+  /**
+   * `opts` must carry the cluster's Kubernetes provider (`providers: [gcpProvider, cluster.provider]`).
+   * With `keda: false`, put the cluster's KEDA release in `opts.dependsOn`: the objects wait for its CRDs.
+   */
   constructor(name: string, args: ConsumerLagScalingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("armature:scaling:ConsumerLagScaling", name, {}, opts);
     validate(name, args, this.getProvider("kubernetes::ScaledObject") !== undefined);
@@ -93,7 +96,9 @@ export class ConsumerLagScaling extends pulumi.ComponentResource {
     const installed = args.keda ? installKeda(name, args.keda, args, this) : undefined;
     this.keda = installed?.release;
     this.kedaServiceAccount = installed?.account;
-    const afterKeda = { parent: this, dependsOn: installed ? [installed.release] : [] };
+    // Without an install here, the caller's dependsOn (e.g. the cluster's existing KEDA release) holds
+    // back the objects too, not only the component.
+    const afterKeda = { parent: this, dependsOn: installed ? [installed.release] : opts?.dependsOn };
 
     const authenticationName = `${args.deploymentName}-gcp-workload-identity`;
     this.triggerAuthentication = new k8s.apiextensions.CustomResource(`${name}-auth`, {
@@ -141,7 +146,7 @@ export class ConsumerLagScaling extends pulumi.ComponentResource {
           },
         }],
       },
-    }, { ...afterKeda, dependsOn: [...afterKeda.dependsOn, this.triggerAuthentication] });
+    }, { parent: this, dependsOn: [this.triggerAuthentication] });
 
     this.registerOutputs({ scaledObject: this.scaledObject, triggerAuthentication: this.triggerAuthentication });
   }

@@ -22,8 +22,6 @@ export function createAppNamespace(resourceName: string, namespaceName: string, 
 /** What the pod contract's objects hold; the same in every namespace. */
 export interface PodContractObjectsArgs {
   readonly labels: Labels;
-  /** Secret `rediss://` URL of the shared Redis (REDIS_URL). */
-  readonly redisUrl: pulumi.Output<string>;
   /** PEM of Memorystore's server CA(s). */
   readonly redisCaCertificate: pulumi.Input<string>;
   /** The authorisation rules document (JSON). */
@@ -31,10 +29,12 @@ export interface PodContractObjectsArgs {
   readonly postgresServerCa: PostgresServerCa;
 }
 
-/** Secret `platform-redis`, ConfigMaps `platform-redis-ca`, `authorisation-rules` and `postgres-server-ca` in `namespace`. */
+/**
+ * ConfigMaps `platform-redis-ca`, `authorisation-rules` and `postgres-server-ca` in `namespace`. The
+ * REDIS_URL Secret is the platform namespace's alone (createRedisSecret): worker agents do not read it.
+ */
 export function createPodContractObjects(resourcePrefix: string, namespace: pulumi.Input<string>, args: PodContractObjectsArgs, opts: pulumi.CustomResourceOptions): void {
   const { labels } = args;
-  createSecret(`${resourcePrefix}-redis`, REDIS_SECRET, namespace, "REDIS_URL", args.redisUrl, labels, opts);
   new k8s.core.v1.ConfigMap(`${resourcePrefix}-redis-ca`, {
     metadata: { name: REDIS_CA_CONFIG_MAP, namespace, labels },
     data: { "ca.crt": args.redisCaCertificate },
@@ -44,6 +44,11 @@ export function createPodContractObjects(resourcePrefix: string, namespace: pulu
     data: { "rules.json": args.authorisationRules },
   }, opts);
   createPostgresCaConfigMap(`${resourcePrefix}-postgres-ca`, namespace, args.postgresServerCa, labels, opts);
+}
+
+/** Secret `platform-redis` (REDIS_URL) in `namespace`. */
+export function createRedisSecret(resourcePrefix: string, namespace: pulumi.Input<string>, redisUrl: pulumi.Output<string>, labels: Labels, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
+  return createSecret(`${resourcePrefix}-redis`, REDIS_SECRET, namespace, "REDIS_URL", redisUrl, labels, opts);
 }
 
 /** An Opaque Secret holding one secret value under `key` (REDIS_URL, DATABASE_URL). */

@@ -1,12 +1,15 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- tests read provider inputs of every shape */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ComponentArgError } from "../shared/arg-error";
 import { type MockRuntime, type RegisteredResource, secretInput, useMockRuntime, valueOf } from "../shared/mock-runtime";
 import { DEFAULT_CALLER_AUDIENCE } from "../../apps/kit/caller-authentication";
 import { PLATFORM_APPS } from "./app-names";
 import { PlatformApps, type PlatformAppsArgs } from "./platform-apps";
+import { HEALTH_REGISTRATIONS_CONSUMER_GROUP } from "./health-lag-scaling";
 import { CALLER_TOKEN_AUDIENCE } from "./pod-contract";
 
 let mocks: MockRuntime;
@@ -226,7 +229,10 @@ describe("PlatformApps: Kafka authentication", () => {
     for (const deployment of deployments) {
       const env = deployment.inputs.spec.template.spec.containers[0].env as { name: string; value?: string }[];
       expect(env, deployment.name).toContainEqual({ name: "KAFKA_AUTH", value: "google" });
-      expect(env.find((variable) => variable.name === "KAFKA_BROKERS")?.value, deployment.name).toMatch(/:9092$/);
+      const brokers = env.find((variable) => variable.name === "KAFKA_BROKERS")?.value;
+      // Worker agents use no Kafka (nothing in apps/worker reads the brokers): they get none.
+      if (deployment.inputs.metadata.name === "worker") expect(brokers, deployment.name).toBeUndefined();
+      else expect(brokers, deployment.name).toMatch(/:9092$/);
     }
   });
 });
@@ -364,5 +370,67 @@ describe("PlatformApps: worker agents", () => {
     const pre = k8sObject("workers-db", "kubernetes:batch/v1:Job", "worker-pre-blue-1-0-0", "workers");
     expect(pre.inputs.spec.template.spec.containers[0].env).toContainEqual({ name: "MIGRATOR_DATABASE", value: "worker" });
     expect(k8sObject("workers-db", "kubernetes:core/v1:Secret", "worker-database", "workers").provider).toMatch(/::workers::/);
+  });
+});
+
+describe("PlatformApps: health's consumer-lag scaling", () => {
+  const HEALTH_DATABASE = { health: pulumi.secret("postgres://health@10.30.0.3/health") };
+  const lagArgs = (overrides: Partial<PlatformAppsArgs> = {}) => args({
+    databaseUrls: { ...args().databaseUrls, ...HEALTH_DATABASE },
+    healthLagScaling: { project: "armature-test-4821", kafka: { location: "europe-west1", clusterId: "armature-test-kafka" }, topic: "discovery.registration.v1", lagPerReplica: 300, servicesControlPlaneCidr: "172.16.0.0/28" },
+    ...overrides,
+  });
+  const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+  const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+  const hpaNames = (name: string) => partsOf(name, HPA).filter((hpa) => hpa.inputs.metadata.namespace === "platform").map((hpa) => hpa.inputs.metadata.name as string).sort();
+
+  it("names the consumer group apps/health consumes with", () => {
+    const source = readFileSync(path.resolve(__dirname, "../../apps/health/registration-events.ts"), "utf8");
+    expect(source).toContain(`export const REGISTRATIONS_CONSUMER = "${HEALTH_REGISTRATIONS_CONSUMER_GROUP}";`);
+  });
+
+  it.each(["blue", "green"] as const)("scales only the active colour (%s) on its group's lag, and installs KEDA in the services cluster when the workers run elsewhere", async (activeColour) => {
+    const name = `lag-${activeColour}`;
+    const inactive = activeColour === "blue" ? "green" : "blue";
+    new PlatformApps(name, lagArgs({ activeColour }));
+    await mocks.settle();
+    const scalers = partsOf(name, SCALED_OBJECT).filter((scaler) => scaler.inputs.metadata.namespace === "platform");
+    expect(scalers.map((scaler) => scaler.inputs.spec.scaleTargetRef.name)).toEqual([`health-${activeColour}`]);
+    expect(scalers[0]!.provider).toMatch(/::services::/);
+    expect(scalers[0]!.inputs.spec).toMatchObject({ minReplicaCount: 2, maxReplicaCount: 6, triggers: [{ type: "gcp-stackdriver", metadata: { targetValue: "300", projectId: "armature-test-4821" } }] });
+    expect(scalers[0]!.inputs.spec.triggers[0].metadata.filter).toContain(`resource.labels.consumer_group_id="${HEALTH_REGISTRATIONS_CONSUMER_GROUP}"`);
+    expect(k8sObject(name, "kubernetes:apps/v1:Deployment", `health-${activeColour}`).inputs.spec.replicas).toBeUndefined();
+    expect(hpaNames(name)).toEqual([`discovery-blue`, `discovery-green`, `flags-blue`, `flags-green`, `health-${inactive}`].sort());
+    const keda = mocks.named("kubernetes:helm.sh/v3:Release", `${name}-health-lag-keda`);
+    expect(keda.provider).toMatch(/::services::/);
+    expect(keda.inputs.values.podIdentity).toMatchObject({ gcp: { enabled: true } });
+    // The workers' own KEDA keeps no Google identity: only the services cluster's reads Cloud Monitoring.
+    expect(mocks.named("kubernetes:helm.sh/v3:Release", `${name}-worker-keda`).inputs.values.podIdentity).toBeUndefined();
+  });
+
+  it("with the workers in the services cluster: no second KEDA; the agents' install gets the operator identity and Google-API egress", async () => {
+    new PlatformApps("lag-shared", lagArgs({ workers: { ...args().workers, provider: services, controlPlaneCidr: "172.16.0.0/28" } }));
+    await mocks.settle();
+    expect(partsOf("lag-shared", "kubernetes:helm.sh/v3:Release").map((release) => release.name)).toEqual(["lag-shared-worker-keda"]);
+    const keda = mocks.named("kubernetes:helm.sh/v3:Release", "lag-shared-worker-keda");
+    expect(keda.inputs.values).toMatchObject({ volumes: { keda: { extraVolumes: [expect.anything()] } }, serviceAccount: { operator: { name: "keda-operator" } }, podIdentity: { gcp: { enabled: true } } });
+    const viewer = mocks.named("gcp:projects/iAMMember:IAMMember", "lag-shared-health-lag-keda-monitoring-viewer");
+    expect(viewer.inputs).toMatchObject({ project: "armature-test-4821", role: "roles/monitoring.viewer" });
+    expect(mocks.named("gcp:serviceaccount/iAMMember:IAMMember", "lag-shared-health-lag-keda-workload-identity").inputs.member).toBe("serviceAccount:p.svc.id.goog[keda/keda-operator]");
+    const kedaPolicies = partsOf("lag-shared", "kubernetes:networking.k8s.io/v1:NetworkPolicy").filter((policy) => policy.inputs.metadata.namespace === "keda").map((policy) => policy.inputs.metadata.name as string).sort();
+    expect(kedaPolicies).toEqual(["allow-control-plane", "allow-dns", "allow-google-apis", "allow-same-namespace", "allow-worker-database", "default-deny"]);
+    const scaler = partsOf("lag-shared", SCALED_OBJECT).find((candidate) => candidate.inputs.metadata.namespace === "platform")!;
+    expect(scaler.inputs.metadata.name).toBe("health-blue");
+  });
+
+  // Overrides are made when each case runs: the providers exist only after beforeAll.
+  it.each([
+    ["lag scaling for a health without its database", () => ({ databaseUrls: args().databaseUrls }), /Args\.healthLagScaling: set, but health has no database.*Fix: add a health database/],
+    ["a shared cluster whose KEDA the agents do not install", () => ({ workers: { ...args().workers, provider: services }, workerScaling: { kedaChartVersion: false as const } }), /Args\.workerScaling\.kedaChartVersion: false, but the workers share the services cluster/],
+    ["no lag per replica", () => ({ healthLagScaling: { ...lagArgs().healthLagScaling!, lagPerReplica: 0 } }), /ConsumerLagScaling ".*-health-lag": Args\.lagPerReplica: 0 is not above 0/],
+  ])("refuses %s, saying how to fix it", (_, overrides, message) => {
+    const create = () => new PlatformApps(`lag-refused-${Math.random().toString(36).slice(2, 8)}`, lagArgs(overrides()));
+    expect(create).toThrow(ComponentArgError);
+    expect(create).toThrow(message);
   });
 });

@@ -9,6 +9,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BlueGreenService, type Colour } from "../blue-green-service/blue-green-service";
 import type { ContractState } from "../blue-green-service/contract";
+import { ConsumerLagScaling } from "../consumer-lag-scaling/consumer-lag-scaling";
+import { createKedaOperatorIdentity, kedaWorkloadIdentityValues } from "../consumer-lag-scaling/keda-operator-identity";
 import type { PostgresServerCa } from "../postgres/server-ca";
 import { KIT_PORT } from "../service-deployment/service-deployment";
 import { argChecker } from "../shared/arg-error";
@@ -19,8 +21,9 @@ import { imageReference } from "../shared/kubernetes";
 import { type DataServiceEndpoints, GATEWAY_ACCESS_LABEL, createNetworkPolicies } from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 import { PLATFORM_APPS, type PlatformApp } from "./app-names";
-import { createAppNamespace, createAppServiceAccount, createPodContractObjects, createSecret } from "./app-namespace";
+import { createAppNamespace, createAppServiceAccount, createPodContractObjects, createRedisSecret, createSecret } from "./app-namespace";
 import type { AppIdentity, ClusterTarget, WorkerClusterTarget } from "./deployment-targets";
+import { HEALTH_MIN_REPLICAS, HEALTH_REGISTRATIONS_CONSUMER_GROUP, type HealthLagScaling, healthLagScalingOf, healthScaledObjectOwner, servicesKedaChartVersion } from "./health-lag-scaling";
 import { GATEWAY_NAMESPACE, PLATFORM_NAMESPACE, WORKERS_NAMESPACE } from "./namespaces";
 import { type GatewayCertificate, createPlatformGateway } from "./platform-gateway";
 import { gatewayNamespacePolicies, platformNamespacePolicies } from "./platform-network-policies";
@@ -28,7 +31,7 @@ import { POD_VOLUMES, appEnv } from "./pod-contract";
 import { WorkerAgents, type WorkerScaling, workerScalingOf } from "./worker-agents";
 
 export { GATEWAY_NAMESPACE, PLATFORM_NAMESPACE, WORKERS_NAMESPACE };
-export type { AppIdentity, ClusterTarget, WorkerScaling };
+export type { AppIdentity, ClusterTarget, HealthLagScaling, WorkerScaling };
 /** The apps that serve HTTP traffic and are released blue/green. */
 export const BLUE_GREEN_APPS = ["discovery", "flags", "health"] as const satisfies readonly PlatformApp[];
 
@@ -83,6 +86,13 @@ export interface PlatformAppsArgs {
   /** How worker agents scale on their queue. Default: 2 to 10 agents, 4 runs each. */
   readonly workerScaling?: WorkerScaling;
   /**
+   * Health's active colour scales on its registrations consumer group's lag (KEDA, health-lag-scaling.ts);
+   * needs health's database (it consumes only with it). KEDA comes with the worker agents' when the
+   * workers share the services cluster (the same provider), else it is installed there too.
+   * Default: none (health keeps its CPU autoscaler).
+   */
+  readonly healthLagScaling?: HealthLagScaling;
+  /**
    * The authorisation rules document the apps read (apps/kit/authorisation/rules.ts; the stack builds it
    * from `armature:authorisation` and `armature:tenants`): a ConfigMap mounted in every app, re-read as
    * it changes. Default: the shipped rules alone (no admins, no grants).
@@ -101,6 +111,8 @@ export const DEFAULT_GATEWAY_DOMAIN = "platform.armature.internal";
 export class PlatformApps extends pulumi.ComponentResource {
   readonly services: Readonly<Record<(typeof BLUE_GREEN_APPS)[number], BlueGreenService>>;
   readonly workerAgents: WorkerAgents;
+  /** Health's active colour's consumer-lag scaling, with `healthLagScaling`. */
+  readonly healthLagScaling: ConsumerLagScaling | undefined;
   readonly gateway: k8s.apiextensions.CustomResource;
   /** The Gateway's internal address: `*.<gatewayDomain>` resolves to it in the VPC. */
   readonly gatewayAddress: pulumi.Output<string>;
@@ -140,12 +152,12 @@ export class PlatformApps extends pulumi.ComponentResource {
 
     const podContractObjects = {
       labels,
-      redisUrl: args.redisUrl,
       redisCaCertificate: args.redisCaCertificate,
       authorisationRules: args.authorisationRules ?? JSON.stringify({ platformNamespaces: [PLATFORM_NAMESPACE, WORKERS_NAMESPACE] }),
       postgresServerCa: args.postgresServerCa,
     };
     createPodContractObjects(name, platformNamespace.metadata.name, podContractObjects, services);
+    createRedisSecret(name, platformNamespace.metadata.name, args.redisUrl, labels, services);
     // Platform apps accept callers from both clusters (one issuer when the workers share the services cluster).
     const callerTokenIssuers = pulumi.all([args.services.serviceAccountIssuer, args.workers.serviceAccountIssuer]).apply((issuers) => [...new Set(issuers)].join(","));
     const podContract = { kafkaBrokers: args.kafkaBrokers, callerTokenIssuers, gatewayDomain: domain };
@@ -160,6 +172,8 @@ export class PlatformApps extends pulumi.ComponentResource {
         labels,
       }, services, { parent: this });
     const migrator = serviceAccount("migrator");
+    const lagScaling = args.healthLagScaling ? healthLagScalingOf(args.healthLagScaling) : undefined;
+    const healthActiveDeployment = `health-${args.activeColour}`;
     const deployed = {} as Record<(typeof BLUE_GREEN_APPS)[number], BlueGreenService>;
     for (const app of BLUE_GREEN_APPS) {
       const databaseUrl = args.databaseUrls[app];
@@ -173,6 +187,8 @@ export class PlatformApps extends pulumi.ComponentResource {
         ...(args.contract ? { contract: args.contract } : {}),
         env: appEnv(app, { ...podContract, hasDatabase: databaseUrl !== undefined }),
         deployment: { serviceAccountName: serviceAccount(app), ...POD_VOLUMES },
+        // KEDA owns the active colour's count; the inactive one keeps its HPA (and no ScaledObject).
+        ...(app === "health" && lagScaling ? { activeAutoscaling: { external: healthScaledObjectOwner(healthActiveDeployment) } } : {}),
         gateway: { name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE },
         hostnames: [`${app}.${domain}`],
         ...(databaseSecret
@@ -189,6 +205,14 @@ export class PlatformApps extends pulumi.ComponentResource {
     }
     this.services = deployed;
 
+    // One cluster has one KEDA: when the workers share the services cluster, the agents' KEDA scales
+    // health too, so its operator gets the Google identity that reads Cloud Monitoring.
+    const workersShareServices = args.workers.provider === args.services.provider;
+    const sharedKedaIdentity = lagScaling && workersShareServices
+      ? createKedaOperatorIdentity(`${name}-health-lag`, { project: lagScaling.project, namePrefix: args.network.namePrefix, workloadPool: args.services.workloadPool }, { parent: this })
+      : undefined;
+    const workerScaling = workerScalingOf(args.workerScaling);
+
     this.workerAgents = new WorkerAgents(name, {
       registry: args.registry,
       releases: args.releases,
@@ -202,7 +226,37 @@ export class PlatformApps extends pulumi.ComponentResource {
       podContractObjects,
       network: fence,
       ...(args.workerScaling ? { scaling: args.workerScaling } : {}),
+      ...(sharedKedaIdentity ? { kedaOperatorIdentity: { values: kedaWorkloadIdentityValues(sharedKedaIdentity.account.email), grants: sharedKedaIdentity.grants } } : {}),
     }, { parent: this });
+
+    this.healthLagScaling = lagScaling
+      ? new ConsumerLagScaling(`${name}-health-lag`, {
+          namespace: platformNamespace.metadata.name,
+          deploymentName: healthActiveDeployment,
+          project: lagScaling.project,
+          kafka: lagScaling.kafka,
+          topic: lagScaling.topic,
+          consumerGroup: HEALTH_REGISTRATIONS_CONSUMER_GROUP,
+          lagPerReplica: lagScaling.lagPerReplica,
+          minReplicas: HEALTH_MIN_REPLICAS,
+          maxReplicas: lagScaling.maxReplicas,
+          labels,
+          keda: workersShareServices
+            ? false
+            : {
+                chartVersion: servicesKedaChartVersion(workerScaling.kedaChartVersion),
+                ...(workerScaling.kedaChartSource ? { chartSource: workerScaling.kedaChartSource } : {}),
+                namePrefix: args.network.namePrefix,
+                workloadPool: args.services.workloadPool,
+                controlPlaneCidr: lagScaling.servicesControlPlaneCidr,
+              },
+        }, {
+          parent: this,
+          providers: [args.services.provider],
+          // The ScaledObject names the active colour's Deployment; with a shared KEDA, its CRDs come with the agents' release.
+          dependsOn: [deployed.health.colours[args.activeColour], ...(workersShareServices && this.workerAgents.scaling.keda ? [this.workerAgents.scaling.keda] : [])],
+        })
+      : undefined;
 
     this.registerOutputs({ gateway: `${GATEWAY_NAMESPACE}/${GATEWAY_NAME}`, gatewayAddress: this.gatewayAddress, activeColour: args.activeColour });
   }
@@ -224,6 +278,10 @@ function validate(name: string, args: PlatformAppsArgs): void {
   const kedaChartProblem = helmChartSourceProblem(args.workerScaling?.kedaChartSource);
   check(kedaChartProblem === undefined, "workerScaling.kedaChartSource.path", kedaChartProblem ?? "", "resolve the chart folder first (the Helm release runs in the provider's working directory, not the program's)");
   check(chart === false || /^\d+\.\d+\.\d+$/.test(chart), "workerScaling.kedaChartVersion", `${JSON.stringify(chart)} is not a pinned chart version`, "pin an exact version such as 2.21.1, or false when KEDA is already installed");
+  if (args.healthLagScaling) {
+    check(args.databaseUrls.health !== undefined, "healthLagScaling", "set, but health has no database, so it consumes no registration events and has no lag to scale on", "add a health database (stacks/infrastructure.ts APPS_WITH_DATABASES) or leave healthLagScaling unset");
+    check(args.workers.provider !== args.services.provider || chart !== false, "workerScaling.kedaChartVersion", "false, but the workers share the services cluster, so health's lag scaling needs the agents' KEDA install to give its operator a Google identity", "leave kedaChartVersion unset (or pinned) so the agents install KEDA, or leave healthLagScaling unset");
+  }
   const domain = args.gatewayDomain ?? DEFAULT_GATEWAY_DOMAIN;
   check(DOMAIN_NAME.test(domain), "gatewayDomain", `${JSON.stringify(domain)} is not a lowercase DNS name of two or more labels`, "use e.g. platform.example.internal (no trailing dot, no wildcard)");
 }

@@ -17,12 +17,8 @@ const CONFIG_SCHEMAS = {
   worker: "apps/worker/runtime/config.ts",
 } as const;
 type PodApp = keyof typeof CONFIG_SCHEMAS;
-/**
- * Written, and read by none of today's worker jobs: kept for job code (the agents' fence lets them
- * reach Redis and Kafka). Listed here so that a variable nobody reads cannot slip in unnoticed; the
- * last test fails once the worker reads one of them, so the list cannot go stale.
- */
-const WRITTEN_FOR_JOBS: Readonly<Partial<Record<PodApp, readonly string[]>>> = { worker: ["REDIS_URL", "KAFKA_BROKERS"] };
+/** Written although the app does not read them (none today): a variable nobody reads cannot slip in unnoticed. */
+const WRITTEN_UNREAD: Readonly<Partial<Record<PodApp, readonly string[]>>> = {};
 
 const inputs: PodContractInputs = { kafkaBrokers: "bootstrap:9092", callerTokenIssuers: "https://issuer.example", gatewayDomain: "platform.example.internal", hasDatabase: true };
 const envOf = (app: PodApp) => (app === "worker" ? workerAgentEnv(inputs, { version: "1.0.0", runsPerAgent: 4 }) : appEnv(app, inputs));
@@ -44,7 +40,7 @@ describe("the pod contract", () => {
 
   it.each(APPS)("writes for %s only variables it reads", (app) => {
     const read = readBy(app);
-    const unread = namesOf(app).filter((name) => !read.has(name) && !WRITTEN_FOR_JOBS[app]?.includes(name));
+    const unread = namesOf(app).filter((name) => !read.has(name) && !WRITTEN_UNREAD[app]?.includes(name));
     expect(unread).toEqual([]);
   });
 
@@ -60,12 +56,18 @@ describe("the pod contract", () => {
     for (const app of APPS) expect(namesOf(app)).toEqual([...new Set(namesOf(app))]);
   });
 
-  it("lists as written for jobs only variables the contract writes and the app does not read", () => {
-    for (const [app, names] of Object.entries(WRITTEN_FOR_JOBS) as [PodApp, readonly string[]][]) {
+  it("lists as written but unread only variables the contract writes and the app does not read", () => {
+    for (const [app, names] of Object.entries(WRITTEN_UNREAD) as [PodApp, readonly string[]][]) {
       for (const name of names) {
         expect(namesOf(app)).toContain(name);
         expect(readBy(app)).not.toContain(name);
       }
     }
+  });
+
+  it("gives the worker agents neither Redis's URL nor Kafka's brokers: no worker code reads them", () => {
+    expect(namesOf("worker")).not.toContain("REDIS_URL");
+    expect(namesOf("worker")).not.toContain("KAFKA_BROKERS");
+    for (const app of ["discovery", "flags", "health"] as const) expect(namesOf(app)).toEqual(expect.arrayContaining(["REDIS_URL", "KAFKA_BROKERS"]));
   });
 });

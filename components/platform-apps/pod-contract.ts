@@ -11,7 +11,7 @@ import { postgresCaVolume, postgresCaVolumeMount, postgresTlsServerNameEnv } fro
 import type { PlatformApp } from "./app-names";
 import { PLATFORM_NAMESPACE, WORKERS_NAMESPACE } from "./namespaces";
 
-/** The Secret (in each app namespace) holding REDIS_URL. */
+/** The Secret (in the platform namespace) holding REDIS_URL. */
 export const REDIS_SECRET = "platform-redis";
 /** Memorystore's server CA, as a ConfigMap (certificates are public) mounted at REDIS_CA_DIRECTORY. */
 export const REDIS_CA_CONFIG_MAP = "platform-redis-ca";
@@ -71,10 +71,15 @@ export const POD_VOLUMES: { readonly volumes: k8s.types.input.core.v1.Volume[]; 
 export function appEnv(app: PlatformApp, inputs: PodContractInputs): k8s.types.input.core.v1.EnvVar[] {
   return [
     { name: "LOG_FORMAT", value: "json" },
-    { name: "KAFKA_BROKERS", value: inputs.kafkaBrokers },
+    // The apps' Kafka and Redis; worker agents read neither (apps/worker/runtime/config.ts), so get neither.
+    ...(app === "worker"
+      ? []
+      : [
+          { name: "KAFKA_BROKERS", value: inputs.kafkaBrokers },
+          { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
+        ]),
     // Managed Kafka takes only TLS + SASL: the pod's Workload Identity token (apps/kit/kafka-google-auth.ts).
     { name: "KAFKA_AUTH", value: "google" },
-    { name: "REDIS_URL", valueFrom: { secretKeyRef: { name: REDIS_SECRET, key: "REDIS_URL" } } },
     { name: "REDIS_TLS_CA_FILE", value: REDIS_CA_FILE },
     // Writes need a verified caller (apps/kit/caller-authentication.ts); kit.http() presents this pod's token.
     { name: "CALLER_TOKEN_ISSUERS", value: inputs.callerTokenIssuers },

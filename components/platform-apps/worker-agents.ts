@@ -64,6 +64,12 @@ export interface WorkerAgentsArgs {
   readonly network: PlatformNetworkArgs;
   /** Default: 2 to 10 agents, 4 runs each, KEDA installed from its pinned chart. */
   readonly scaling?: WorkerScaling;
+  /**
+   * A Google identity for the KEDA installed here, when other ScaledObjects in its cluster read Google
+   * APIs (health's consumer lag when the workers share the services cluster): chart values and the
+   * grants its operator waits for. Default none.
+   */
+  readonly kedaOperatorIdentity?: { readonly values: Record<string, unknown>; readonly grants: readonly pulumi.Resource[] };
 }
 
 export class WorkerAgents extends pulumi.ComponentResource {
@@ -152,7 +158,8 @@ export class WorkerAgents extends pulumi.ComponentResource {
       ...(scaling.kedaChartSource ? { kedaChartSource: scaling.kedaChartSource } : {}),
       kedaNetwork: { controlPlaneCidr: args.cluster.controlPlaneCidr, postgresAddress: args.network.dataServices.postgresAddress! }, // PlatformApps' validate() checks it
       postgresServerCa: args.podContractObjects.postgresServerCa,
-    }, { ...workers, dependsOn: [this.deployment] });
+      ...(args.kedaOperatorIdentity ? { kedaOperatorIdentityValues: args.kedaOperatorIdentity.values } : {}),
+    }, { ...workers, dependsOn: [this.deployment, ...(args.kedaOperatorIdentity?.grants ?? [])] });
 
     this.registerOutputs({ namespace: WORKERS_NAMESPACE, version });
   }

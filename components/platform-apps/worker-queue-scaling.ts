@@ -48,6 +48,13 @@ export interface WorkerQueueScalingArgs {
   readonly kedaNetwork: KedaNetwork;
   /** The Postgres server's CA, mounted into KEDA's operator (only when this installs KEDA). */
   readonly postgresServerCa: PostgresServerCa;
+  /**
+   * Chart values giving KEDA's operator a Google identity (consumer-lag-scaling's
+   * kedaWorkloadIdentityValues; only when this installs KEDA), for other ScaledObjects in the cluster
+   * that read Google APIs, e.g. health's consumer lag from Cloud Monitoring: its fence then lets it
+   * reach them. The caller's `opts.dependsOn` should hold the identity's grants. Default none.
+   */
+  readonly kedaOperatorIdentityValues?: Record<string, unknown>;
 }
 
 export interface KedaNetwork {
@@ -60,15 +67,18 @@ export interface KedaNetwork {
 /**
  * KEDA's namespace fence: default deny; the operator, metrics server and webhooks talk inside the
  * namespace; the control plane calls the metrics API and the webhooks, and KEDA calls the API
- * server; the operator runs the backlog query on Postgres. Nothing else.
+ * server; the operator runs the backlog query on Postgres and, with a Google identity
+ * (`googleApis`), reaches Google APIs. Nothing else.
  */
-export function kedaNamespacePolicies(network: KedaNetwork): Readonly<Record<string, fence.NetworkPolicySpec>> {
+export function kedaNamespacePolicies(network: KedaNetwork, googleApis = false): Readonly<Record<string, fence.NetworkPolicySpec>> {
   return {
     "default-deny": fence.DEFAULT_DENY,
     "allow-dns": fence.allowDns(),
     "allow-same-namespace": fence.allowSameNamespace(),
     "allow-control-plane": fence.allowControlPlane(network.controlPlaneCidr, KEDA_CONTROL_PLANE_PORTS.map(Number)),
     "allow-worker-database": fence.allowDataServices({ postgresAddress: network.postgresAddress }),
+    // With a Google identity: its token from the metadata server, Google APIs through private.googleapis.com.
+    ...(googleApis ? { "allow-google-apis": fence.allowGoogleApis() } : {}),
   };
 }
 
@@ -95,11 +105,14 @@ export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingA
       version: args.kedaChartVersion,
       namespace: namespace.metadata.name,
       // The operator runs the postgresql trigger: it needs the file the URL's sslrootcert names.
-      values: { volumes: { keda: { extraVolumes: [postgresCaVolume(postgresCa.metadata.name)], extraVolumeMounts: [postgresCaVolumeMount()] } } },
+      values: {
+        volumes: { keda: { extraVolumes: [postgresCaVolume(postgresCa.metadata.name)], extraVolumeMounts: [postgresCaVolumeMount()] } },
+        ...args.kedaOperatorIdentityValues,
+      },
       atomic: true,
       timeout: 600,
     }, opts);
-    fence.createNetworkPolicies(`${name}-keda`, namespace.metadata.name, args.labels, kedaNamespacePolicies(args.kedaNetwork), opts);
+    fence.createNetworkPolicies(`${name}-keda`, namespace.metadata.name, args.labels, kedaNamespacePolicies(args.kedaNetwork, args.kedaOperatorIdentityValues !== undefined), opts);
   }
 
   const scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {

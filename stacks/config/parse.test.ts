@@ -2,6 +2,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { readStackConfig } from "../../tools/plan/stack-file";
+import { healthScalingOf } from "./health-scaling";
 import { decodeConfigValue } from "./load";
 import { type RawStackConfig, type StackConfig, parseStackConfig } from "./parse";
 import { ConfigError, formatProblem } from "./problems";
@@ -227,6 +228,24 @@ describe("stack config: bad values are rejected naming the key path, the value a
       expected: /^armature:ephemeral\.pullRequest: found 41, expected 42, from the stack name pr-42$/,
     },
     {
+      name: "health scaling with no lag per replica",
+      edit: (v) => (v["apps"].healthScaling = { lagPerReplica: 0 }),
+      expected: /^armature:apps\.healthScaling\.lagPerReplica: found 0, expected a whole number from 1 to 1000000$/,
+    },
+    {
+      name: "more health replicas than the partitions of the topic it consumes",
+      edit: (v) => (v["apps"].healthScaling = { maxReplicas: 8 }),
+      expected: /^armature:apps\.healthScaling\.maxReplicas: found 8, expected at most 6, the partitions of discovery\.registration\.v1 \(armature:kafka\.topics\[1\]\.partitions\): more consumers than partitions sit idle; lower it or add partitions$/,
+    },
+    {
+      name: "health scaling while health consumes no topic",
+      edit: (v) => {
+        v["apps"].healthScaling = { maxReplicas: 4 };
+        v["kafka"].topics[1].consumers = [];
+      },
+      expected: /^armature:apps\.healthScaling: found \{"maxReplicas":4\}, expected no healthScaling while no armature:kafka\.topics entry lists health among its consumers/,
+    },
+    {
       name: "a chart from both a repository and a local folder",
       edit: (v) => (v["charts"] = { vault: { repository: "https://charts.example.internal/hashicorp", path: "tools/e2e/charts/vault" } }),
       expected: /^armature:charts\.vault: found .*, expected exactly one of `path` \(a chart folder\) and `repository` \(a Helm repository URL\)$/,
@@ -309,6 +328,13 @@ describe("stack config: bad values are rejected naming the key path, the value a
   it("reads armature:apps.contract, which may be left out (pending)", () => {
     expect(parseWith((v) => (v["apps"].contract = "applied")).apps.contract).toBe("applied");
     expect(parseWith((v) => delete v["apps"].contract).apps.contract).toBeUndefined();
+  });
+
+  it("reads armature:apps.healthScaling, with defaults capped at the consumed topic's partitions", () => {
+    expect(healthScalingOf(parseWith(() => {}))).toMatchObject({ topic: { name: "discovery.registration.v1" }, lagPerReplica: 500, maxReplicas: 6 });
+    expect(healthScalingOf(parseWith((v) => (v["apps"].healthScaling = { lagPerReplica: 200, maxReplicas: 4 })))).toMatchObject({ lagPerReplica: 200, maxReplicas: 4 });
+    expect(healthScalingOf(parseWith((v) => (v["kafka"].topics[1].partitions = 3)))?.maxReplicas).toBe(3);
+    expect(healthScalingOf(parseWith((v) => (v["kafka"].topics[1].consumers = [])))).toBeUndefined();
   });
 
   it("accepts the test stack's keys: local charts and no readiness waiting", () => {

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { CONTROL_PLANE_PREFIX, type Cidr, cidrsOverlap, isPrivateCidr, parseCidr } from "../../components/shared/cidr";
 import { authorisationProblems } from "./authorisation";
+import { healthScalingProblems } from "./health-scaling";
 import { type ConfigPath, type ConfigProblem, keyPath, problem } from "./problems";
 import { CHART_NAMES, type NodePoolConfig, type OrgBranch, type PlainStackConfig } from "./schema";
 import { PLATFORM_TENANT } from "./platform-tenant";
@@ -22,6 +23,7 @@ export function crossKeyProblems(config: PlainStackConfig, stack: string): Confi
     ...tenantProblems(config),
     ...authorisationProblems(config),
     ...kafkaProblems(config),
+    ...healthScalingProblems(config),
     ...chartProblems(config),
     ...productionProblems(config),
   ];

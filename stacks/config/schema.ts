@@ -242,6 +242,16 @@ const apps = z.strictObject({
    * (components/blue-green-service/README.md, "Releasing"). Default pending.
    */
   contract: z.enum(CONTRACT_STATES, { error: `a contract state: one of ${CONTRACT_STATES.join(", ")}` }).optional(),
+  /**
+   * Health's active colour scales on its consumer group's lag on the topic it consumes (the topic with
+   * health among its consumers). Defaults: 500 messages behind per replica, at most 6 replicas.
+   */
+  healthScaling: z
+    .strictObject({
+      lagPerReplica: int(1, 1_000_000).optional(),
+      maxReplicas: int(2, 100).optional(),
+    })
+    .optional(),
   /** The apps answer on https://<app>.<gatewayDomain> inside the VPC. Default platform.armature.internal. */
   gatewayDomain: z
     .string({ error: "a lowercase DNS name such as platform.example.internal" })

@@ -170,11 +170,13 @@ describe.sequential("the dev stack on the real engine", () => {
       deployments: (await count("services", "deployments")) + (await count("workers", "deployments")),
       services: await count("services", "services"),
       httproutes: await count("services", "httproutes.gateway.networking.k8s.io"),
-      scaledobjects: await count("workers", "scaledobjects.keda.sh"),
+      // The worker agents' (queue) in theirs; health's active colour's (consumer lag) in the services cluster.
+      scaledobjects: (await count("services", "scaledobjects.keda.sh")) + (await count("workers", "scaledobjects.keda.sh")),
       jobs: (await count("services", "jobs")) + (await count("workers", "jobs")),
     };
     say(`workloads: ${Object.entries(found).map(([kind, n]) => `${n} ${kind}`).join(", ")}`);
     for (const n of Object.values(found)) expect(n).toBeGreaterThan(0);
+    expect(found.scaledobjects, "one per cluster: the worker agents' and health's active colour's").toBe(2);
 
     for (const cluster of Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[]) {
       const deployments = await kube[cluster].list("deployments", { selector: `stack=${stack.name}` });
@@ -242,16 +244,20 @@ describe.sequential("the dev stack on the real engine", () => {
     const vaultConfig = (await kube.services.list("configmaps", { namespace: "vault" })).find((map) => map.metadata.name === "vault-config");
     expect(vaultConfig?.["data"]["raft.hcl"]).toMatch(/seal "gcpckms"/);
     expect(vaultConfig?.["data"]["replicas"]).toBe("3");
-    const kedaRecord = (await kube.workers.list("configmaps", { namespace: "keda" })).find((map) => map.metadata.name === "keda-stand-in");
-    expect(kedaRecord?.["data"]["chart"]).toBe("keda-2.21.1");
+    // KEDA in both clusters: the worker agents' and, for health's consumer lag, the services cluster's.
+    for (const cluster of Object.keys(CLUSTERS) as (keyof typeof CLUSTERS)[]) {
+      const kedaRecord = (await kube[cluster].list("configmaps", { namespace: "keda" })).find((map) => map.metadata.name === "keda-stand-in");
+      expect(kedaRecord?.["data"]["chart"], cluster).toBe("keda-2.21.1");
+    }
     const deployed = async (cluster: keyof typeof CLUSTERS, namespace: string, release: string) =>
       (await kube[cluster].list("secrets", { namespace, selector: `owner=helm,name=${release}` })).map((secret) => secret.metadata.labels?.["status"]);
     expect(await deployed("services", "vault", "vault")).toEqual(["deployed"]);
     expect(await deployed("workers", "keda", "keda")).toEqual(["deployed"]);
-    say(`charts: vault from ${TEST_CHARTS.vault} (${vaultConfig?.["data"]["replicas"]} Raft replicas configured), keda from ${TEST_CHARTS.keda}; both releases deployed`);
+    expect(await deployed("services", "keda", "keda")).toEqual(["deployed"]);
+    say(`charts: vault from ${TEST_CHARTS.vault} (${vaultConfig?.["data"]["replicas"]} Raft replicas configured), keda from ${TEST_CHARTS.keda} in both clusters; all releases deployed`);
   });
 
-  it("switches the active colour: only route weights and Service selectors change, and no contract Job runs", async () => {
+  it("switches the active colour: only route weights and Service selectors change, health's KEDA scaling moves, and no contract Job runs", async () => {
     await stack.set("apps.activeColour", "green");
     const changed = (await preview()).filter((step) => step.op !== "same");
     const described = changed.map((step) => `${step.op} ${typeOf(step).split(":").pop()} ${nameOf(step.urn)}`);
@@ -261,8 +267,16 @@ describe.sequential("the dev stack on the real engine", () => {
       BLUE_GREEN_APPS.flatMap((app) => [`kubernetes:core/v1:Service ${app}`, `kubernetes:core/v1:Service ${app}-preview`, `kubernetes:gateway.networking.k8s.io/v1:HTTPRoute apps-${app}`]).sort(),
     );
     // Every colour's expand Job exists already; the contract (post) Jobs wait for armature:apps.contract
-    // (components/blue-green-service/contract.e2e.test.ts). So nothing is created or replaced.
-    expect(changed.filter((step) => step.op !== "update").map((step) => `${step.op} ${typeOf(step)} ${nameOf(step.urn)}`)).toEqual([]);
+    // (components/blue-green-service/contract.e2e.test.ts). Only health's KEDA scaling moves to green:
+    // its ScaledObject and TriggerAuthentication are renamed (replaced), green's HPA goes and blue's comes back.
+    const KEDA_MOVE = [
+      "kubernetes:keda.sh/v1alpha1:ScaledObject apps-health-lag-scaler",
+      "kubernetes:keda.sh/v1alpha1:TriggerAuthentication apps-health-lag-auth",
+    ];
+    expect([...new Set(changed.filter((step) => ["replace", "create-replacement", "delete-replaced"].includes(step.op)).map((step) => `${typeOf(step)} ${nameOf(step.urn)}`))].sort()).toEqual(KEDA_MOVE);
+    const hpaSteps = changed.filter((step) => typeOf(step) === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((step) => `${step.op} ${nameOf(step.urn)}`).sort();
+    expect(hpaSteps).toEqual(["create apps-health-blue", "delete apps-health-green"]);
+    expect(changed.filter((step) => !["update", "replace", "create-replacement", "delete-replaced"].includes(step.op) && typeOf(step) !== "kubernetes:autoscaling/v2:HorizontalPodAutoscaler").map((step) => `${step.op} ${typeOf(step)} ${nameOf(step.urn)}`)).toEqual([]);
 
     const result = await workspace.pulumi.run(["up", "--yes", "--skip-preview", "--stack", stack.name, ...POLICY_PACK]);
     say(`pulumi up (colour switch):\n${updateSummary(result.stdout)}`);
@@ -272,6 +286,9 @@ describe.sequential("the dev stack on the real engine", () => {
       say(`route ${app}: ${JSON.stringify(weights)}`);
       expect(weights).toEqual({ [`${app}-blue`]: 0, [`${app}-green`]: 100 });
     }
+    const healthScalers = (await kube.services.list("scaledobjects.keda.sh", { namespace: "platform" })).map((scaler) => scaler.spec.scaleTargetRef.name as string);
+    say(`health's ScaledObject after the switch scales: ${healthScalers.join(", ")}`);
+    expect(healthScalers).toEqual(["health-green"]);
   });
 
   it("came up as a brand-new stack with no Vault token: Vault's API side is a pending second stage", async () => {
