@@ -5,7 +5,7 @@
  * --diff and updates from this tree, prints the engine's summaries and every step that changed
  * something, and exits 1 if any step replaced or deleted a resource.
  *
- *   tsx tools/e2e/upgrade-check.ts [git ref]     (default e6e07aa, the commit before PlatformApps' split)
+ *   tsx tools/e2e/upgrade-check.ts <git ref>     (e6e07aa: the commit before PlatformApps' split)
  *
  * The older tree is extracted read-only (`git archive | tar -x`) into a temporary folder, with this
  * checkout's node_modules linked in; the checkout's git state is never touched. The stand-in charts
@@ -21,7 +21,7 @@ import { type DevStackLane, startDevStackLane } from "./dev-stack-lane";
 import { engineErrors, readEngineSteps } from "./engine-events";
 import { PulumiSession, updateSummary } from "./pulumi-session";
 
-const DEFAULT_REF = "e6e07aa";
+const USAGE = "usage: npm run upgrade:check -- <git ref> (a commit, tag or branch to update from, e.g. e6e07aa, the commit before PlatformApps' split)";
 const STACK = "upgrade-check";
 /** Any token satisfies the vault stand-in (it reaches no Vault). */
 const VAULT_TOKEN_ENV = { VAULT_TOKEN: "hvs.e2e-lane-token" };
@@ -29,7 +29,8 @@ const VAULT_TOKEN_ENV = { VAULT_TOKEN: "hvs.e2e-lane-token" };
 const IDENTITY_LOSING = new Set(["replace", "create-replacement", "delete-replaced", "delete", "discard", "discard-replaced", "read-replacement", "import-replacement"]);
 
 async function main(): Promise<number> {
-  const ref = process.argv[2] ?? DEFAULT_REF;
+  const [ref, ...extra] = process.argv.slice(2);
+  if (ref === undefined || extra.length > 0) throw new UsageError(ref === undefined ? `no git ref given; ${USAGE}` : `unexpected ${extra.join(" ")}; ${USAGE}`);
   const commit = resolveCommit(ref);
   const oldTree = extractTree(commit);
   let lane: DevStackLane | undefined;
@@ -81,7 +82,7 @@ function resolveCommit(ref: string): string {
   try {
     return execFileSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { cwd: REPOSITORY_ROOT, encoding: "utf8" }).trim();
   } catch {
-    throw new UsageError(`${JSON.stringify(ref)} names no commit in ${REPOSITORY_ROOT}; give a commit, tag or branch (default ${DEFAULT_REF})`);
+    throw new UsageError(`${JSON.stringify(ref)} names no commit in ${REPOSITORY_ROOT}; ${USAGE}`);
   }
 }
 
