@@ -21,6 +21,7 @@ import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { type HelmChartSource, helmChart, helmChartSourceProblem } from "../shared/helm-chart";
 import { DNS_LABEL, NAMESPACE_NAME } from "../shared/kubernetes";
+import { kedaScaledObject } from "../shared/keda-scaled-object";
 import * as fence from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 import { createKedaOperatorIdentity, kedaWorkloadIdentityValues } from "./keda-operator-identity";
@@ -109,42 +110,29 @@ export class ConsumerLagScaling extends pulumi.ComponentResource {
       spec: { podIdentity: { provider: "gcp" } },
     }, afterKeda);
 
-    this.scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {
-      apiVersion: "keda.sh/v1alpha1",
-      kind: "ScaledObject",
-      metadata: { name: args.deploymentName, namespace: args.namespace, labels: args.labels },
-      spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.deploymentName },
-        minReplicaCount: args.minReplicas,
-        maxReplicaCount: args.maxReplicas,
-        // The trigger reads one-minute averages: asking more often only spends Monitoring API quota.
-        pollingInterval: 30,
-        // If Cloud Monitoring cannot be read (or the filter matches nothing), hold the minimum rather than guess.
-        fallback: { failureThreshold: 3, replicas: args.minReplicas },
-        advanced: {
-          horizontalPodAutoscalerConfig: {
-            behavior: {
-              scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 60 }] },
-              // Each consumer removed rebalances the group: shrink slowly, one replica a minute.
-              scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
-            },
-          },
+    // The trigger reads one-minute averages: asking more often than every 30 s only spends Monitoring API quota.
+    this.scaledObject = kedaScaledObject(`${name}-scaler`, {
+      namespace: args.namespace,
+      deploymentName: args.deploymentName,
+      labels: args.labels,
+      minReplicas: args.minReplicas,
+      maxReplicas: args.maxReplicas,
+      pollingInterval: 30,
+      scaleUpPeriodSeconds: 60,
+      trigger: {
+        type: "gcp-stackdriver",
+        metricType: "AverageValue",
+        authenticationRef: { name: authenticationName, kind: "TriggerAuthentication" },
+        metadata: {
+          projectId: args.project,
+          filter: offsetLagFilter({ clusterLocation: args.kafka.location, clusterId: args.kafka.clusterId, topic: args.topic, consumerGroup: args.consumerGroup }),
+          targetValue: String(args.lagPerReplica),
+          // Five minutes of points, newest first: one is there despite Cloud Monitoring's ingestion delay.
+          filterDuration: "5",
+          ...OFFSET_LAG_AGGREGATION,
+          // No valueIfNull: a filter that matches nothing must show as an error (KEDA's log, the
+          // ScaledObject's events), not as a quiet zero lag.
         },
-        triggers: [{
-          type: "gcp-stackdriver",
-          metricType: "AverageValue",
-          authenticationRef: { name: authenticationName, kind: "TriggerAuthentication" },
-          metadata: {
-            projectId: args.project,
-            filter: offsetLagFilter({ clusterLocation: args.kafka.location, clusterId: args.kafka.clusterId, topic: args.topic, consumerGroup: args.consumerGroup }),
-            targetValue: String(args.lagPerReplica),
-            // Five minutes of points, newest first: one is there despite Cloud Monitoring's ingestion delay.
-            filterDuration: "5",
-            ...OFFSET_LAG_AGGREGATION,
-            // No valueIfNull: a filter that matches nothing must show as an error (KEDA's log, the
-            // ScaledObject's events), not as a quiet zero lag.
-          },
-        }],
       },
     }, { parent: this, dependsOn: [this.triggerAuthentication] });
 

@@ -17,6 +17,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { type PostgresServerCa, createPostgresCaConfigMap, postgresCaVolume, postgresCaVolumeMount } from "../postgres/server-ca";
 import { type HelmChartSource, helmChart } from "../shared/helm-chart";
+import { kedaScaledObject } from "../shared/keda-scaled-object";
 import * as fence from "../shared/network-policies";
 import type { Labels } from "../shared/types";
 
@@ -115,37 +116,24 @@ export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingA
     fence.createNetworkPolicies(`${name}-keda`, namespace.metadata.name, args.labels, kedaNamespacePolicies(args.kedaNetwork, args.kedaOperatorIdentityValues !== undefined), opts);
   }
 
-  const scaledObject = new k8s.apiextensions.CustomResource(`${name}-scaler`, {
-    apiVersion: "keda.sh/v1alpha1",
-    kind: "ScaledObject",
-    metadata: { name: args.deploymentName, namespace: args.namespace, labels: args.labels },
-    spec: {
-      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: args.deploymentName },
-      minReplicaCount: args.minReplicas,
-      maxReplicaCount: args.maxReplicas,
-      pollingInterval: 15,
-      cooldownPeriod: 300,
-      // If Postgres cannot be asked, hold the minimum rather than guess.
-      fallback: { failureThreshold: 3, replicas: args.minReplicas },
-      advanced: {
-        horizontalPodAutoscalerConfig: {
-          behavior: {
-            scaleUp: { stabilizationWindowSeconds: 0, policies: [{ type: "Percent", value: 100, periodSeconds: 15 }] },
-            // Each agent removed hands its running work back: shrink slowly, one agent a minute.
-            scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: "Pods", value: 1, periodSeconds: 60 }] },
-          },
-        },
+  const scaledObject = kedaScaledObject(`${name}-scaler`, {
+    namespace: args.namespace,
+    deploymentName: args.deploymentName,
+    labels: args.labels,
+    minReplicas: args.minReplicas,
+    maxReplicas: args.maxReplicas,
+    pollingInterval: 15,
+    scaleUpPeriodSeconds: 15,
+    cooldownPeriod: 300,
+    trigger: {
+      type: "postgresql",
+      metricType: "AverageValue",
+      metadata: {
+        connectionFromEnv: args.connectionEnv,
+        query: WORKER_BACKLOG_QUERY,
+        targetQueryValue: String(args.runsPerAgent),
+        activationTargetQueryValue: "0",
       },
-      triggers: [{
-        type: "postgresql",
-        metricType: "AverageValue",
-        metadata: {
-          connectionFromEnv: args.connectionEnv,
-          query: WORKER_BACKLOG_QUERY,
-          targetQueryValue: String(args.runsPerAgent),
-          activationTargetQueryValue: "0",
-        },
-      }],
     },
   }, { ...opts, dependsOn: keda ? [keda] : [] });
 
