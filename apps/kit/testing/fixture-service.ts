@@ -42,7 +42,7 @@ export function setupFixture(kit: ServiceKit<KitConfig & z.infer<typeof fixtureC
     audited.put(
       "/audited/:id",
       { schema: { summary: "An audited change: answers who made it.", params: z.strictObject({ id: z.string().regex(/^[a-z0-9-]{1,40}$/) }), response: { 200: z.object({ id: z.string(), actor: z.string() }) } } },
-      async (request) => ({ id: request.params.id, actor: request.actor.actor }),
+      (request) => ({ id: request.params.id, actor: request.actor.actor }),
     );
   });
 
