@@ -117,7 +117,9 @@ async function waitForEveryApp(apps: readonly AppProcess[], discoveryUrl: string
 
 async function answers(url: string): Promise<boolean> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    // Longer than an app's own check timeout (HEALTH_CHECK_TIMEOUT_MS, 1 s): on a loaded machine a
+    // /readyz that runs several checks may take over a second and still answer 200.
+    const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
     await response.body?.cancel();
     return response.status === 200;
   } catch {

@@ -62,10 +62,23 @@ async function waitForOutput(run: DevRun, pattern: RegExp, timeoutMs: number): P
   for (;;) {
     const match = pattern.exec(run.output());
     if (match) return match;
-    if (run.child.exitCode !== null) throw new Error(`dev exited with ${run.child.exitCode} before printing ${pattern}:\n${run.output()}`);
-    if (Date.now() > deadline) throw new Error(`no ${pattern} after ${timeoutMs} ms:\n${run.output()}`);
+    if (run.child.exitCode !== null) throw new Error(`dev exited with ${run.child.exitCode} before printing ${pattern}:\n${run.output()}${appLogTails(run.output())}`);
+    if (Date.now() > deadline) throw new Error(`no ${pattern} after ${timeoutMs} ms:\n${run.output()}${appLogTails(run.output())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The last lines of each app log dev named as not ready: the test's temporary folder is gone by the time anyone looks. */
+function appLogTails(output: string): string {
+  return [...output.matchAll(/\(log: ([^)]+)\)/g)]
+    .map(([, file]) => {
+      try {
+        return `\n--- last lines of ${file}:\n${readFileSync(file!, "utf8").split("\n").slice(-40).join("\n")}`;
+      } catch {
+        return `\n--- ${file} could not be read`;
+      }
+    })
+    .join("");
 }
 
 /** Every process below `root` (Linux /proc): the apps, tsx's own children, the data servers. */
