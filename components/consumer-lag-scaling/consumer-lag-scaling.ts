@@ -16,7 +16,7 @@
 import type * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_KEDA_CHART_VERSION, KEDA_CHART_REPOSITORY, KEDA_CONTROL_PLANE_PORTS, KEDA_NAMESPACE } from "../platform-apps/worker-queue-scaling";
+import { DEFAULT_KEDA_CHART_VERSION, KEDA_CHART_REPOSITORY, createKedaNamespace, kedaBasePolicies } from "../platform-apps/worker-queue-scaling";
 import { argChecker } from "../shared/arg-error";
 import { isControlPlaneCidr } from "../shared/cidr";
 import { type HelmChartSource, helmChart, helmChartSourceProblem } from "../shared/helm-chart";
@@ -69,13 +69,7 @@ export interface KedaInstallation {
  * Identity token from the metadata server and reads Cloud Monitoring through private.googleapis.com.
  */
 export function kedaMonitoringPolicies(controlPlaneCidr: string): Readonly<Record<string, fence.NetworkPolicySpec>> {
-  return {
-    "default-deny": fence.DEFAULT_DENY,
-    "allow-dns": fence.allowDns(),
-    "allow-same-namespace": fence.allowSameNamespace(),
-    "allow-control-plane": fence.allowControlPlane(controlPlaneCidr, KEDA_CONTROL_PLANE_PORTS.map(Number)),
-    "allow-google-apis": fence.allowGoogleApis(),
-  };
+  return { ...kedaBasePolicies(controlPlaneCidr), "allow-google-apis": fence.allowGoogleApis() };
 }
 
 export class ConsumerLagScaling extends pulumi.ComponentResource {
@@ -148,14 +142,7 @@ interface InstalledKeda {
 /** KEDA's namespace, its operator's Google identity, the chart with Workload Identity on, and the fence. */
 function installKeda(name: string, keda: KedaInstallation, args: ConsumerLagScalingArgs, parent: pulumi.Resource): InstalledKeda {
   const child = { parent };
-  // A namespace of our own, not Helm's createNamespace: `pulumi destroy` removes it too, and it
-  // carries the platform labels and Pod Security levels like every other namespace.
-  const namespace = new k8s.core.v1.Namespace(`${name}-keda-namespace`, {
-    metadata: {
-      name: KEDA_NAMESPACE,
-      labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
-    },
-  }, child);
+  const namespace = createKedaNamespace(`${name}-keda-namespace`, args.labels, child);
 
   const identity = createKedaOperatorIdentity(name, { project: args.project, namePrefix: keda.namePrefix, workloadPool: keda.workloadPool }, child);
   const release = new k8s.helm.v3.Release(`${name}-keda`, {

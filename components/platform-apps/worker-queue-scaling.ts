@@ -73,14 +73,34 @@ export interface KedaNetwork {
  */
 export function kedaNamespacePolicies(network: KedaNetwork, googleApis = false): Readonly<Record<string, fence.NetworkPolicySpec>> {
   return {
-    "default-deny": fence.DEFAULT_DENY,
-    "allow-dns": fence.allowDns(),
-    "allow-same-namespace": fence.allowSameNamespace(),
-    "allow-control-plane": fence.allowControlPlane(network.controlPlaneCidr, KEDA_CONTROL_PLANE_PORTS.map(Number)),
+    ...kedaBasePolicies(network.controlPlaneCidr),
     "allow-worker-database": fence.allowDataServices({ postgresAddress: network.postgresAddress }),
     // With a Google identity: its token from the metadata server, Google APIs through private.googleapis.com.
     ...(googleApis ? { "allow-google-apis": fence.allowGoogleApis() } : {}),
   };
+}
+
+/** What every KEDA namespace's fence allows: its parts inside the namespace, DNS, and the control plane both ways. */
+export function kedaBasePolicies(controlPlaneCidr: string): Readonly<Record<string, fence.NetworkPolicySpec>> {
+  return {
+    "default-deny": fence.DEFAULT_DENY,
+    "allow-dns": fence.allowDns(),
+    "allow-same-namespace": fence.allowSameNamespace(),
+    "allow-control-plane": fence.allowControlPlane(controlPlaneCidr, KEDA_CONTROL_PLANE_PORTS.map(Number)),
+  };
+}
+
+/**
+ * KEDA's namespace. Our own, not Helm's createNamespace: `pulumi destroy` then removes it too, and
+ * it carries the platform labels and Pod Security levels like every other namespace.
+ */
+export function createKedaNamespace(resourceName: string, labels: Labels, opts: pulumi.CustomResourceOptions): k8s.core.v1.Namespace {
+  return new k8s.core.v1.Namespace(resourceName, {
+    metadata: {
+      name: KEDA_NAMESPACE,
+      labels: { ...labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
+    },
+  }, opts);
 }
 
 export interface WorkerQueueScaling {
@@ -91,14 +111,7 @@ export interface WorkerQueueScaling {
 export function createWorkerQueueScaling(name: string, args: WorkerQueueScalingArgs, opts: pulumi.CustomResourceOptions): WorkerQueueScaling {
   let keda: k8s.helm.v3.Release | undefined;
   if (args.kedaChartVersion) {
-    // A namespace of our own, not Helm's createNamespace: `pulumi destroy` then removes it too, and
-    // it carries the platform labels and Pod Security levels like every other namespace.
-    const namespace = new k8s.core.v1.Namespace(`${name}-keda-namespace`, {
-      metadata: {
-        name: KEDA_NAMESPACE,
-        labels: { ...args.labels, "pod-security.kubernetes.io/enforce": "baseline", "pod-security.kubernetes.io/warn": "restricted" },
-      },
-    }, opts);
+    const namespace = createKedaNamespace(`${name}-keda-namespace`, args.labels, opts);
     const postgresCa = createPostgresCaConfigMap(`${name}-keda-postgres-ca`, namespace.metadata.name, args.postgresServerCa, args.labels, opts);
     keda = new k8s.helm.v3.Release(`${name}-keda`, {
       name: "keda",
