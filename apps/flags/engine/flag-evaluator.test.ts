@@ -127,6 +127,27 @@ describe("FlagEvaluator", () => {
     expect(withVariant).toBeGreaterThan(100);
   });
 
+  it("gives a context-free decision only where no attribute can change decide's answer, and it is decide's answer for every context", () => {
+    const flags = evaluator(
+      flagDocument("kill-switch", { environments: { prod: { enabled: true, rules: [{}] } } }),
+      flagDocument("full-rollout", { environments: { prod: { enabled: true, rules: [{ rollout: { percentage: 100, stickiness: "default" } }] } } }),
+      flagDocument("on", { environments: { prod: { enabled: true } }, lifecycle: "on-by-default" }),
+      flagDocument("off-here", { environments: { prod: { enabled: false, rules: [staff] } } }),
+      flagDocument("always", { lifecycle: "always-on" }),
+      flagDocument("targeted", { environments: { prod: { enabled: true, rules: [staff, {}] } } }),
+      flagDocument("sticky-rollout", { environments: { prod: { enabled: true, rules: [{ rollout: { percentage: 100, stickiness: "userId" } }] } } }),
+      flagDocument("opted-out", { environments: { prod: { enabled: true, rules: [{}], optOut: [{ segments: ["beta"] }] } } }),
+      flagDocument("child", { environments: { prod: { enabled: true, rules: [{}] } }, dependencies: [{ flag: "targeted" }] }),
+    );
+    const contextFree = ["kill-switch", "full-rollout", "on", "off-here", "always"];
+    for (const key of contextFree) expect(flags.flag(key)!.decision, key).toBeDefined();
+    for (const key of ["targeted", "sticky-rollout", "opted-out", "child"]) expect(flags.flag(key)!.decision, key).toBeUndefined();
+    const resolved = new ResolvedContext();
+    for (const context of [{}, { userId: "u-staff" }, { userId: "u-1", properties: { plan: "beta" } }, { sessionId: "s-1" }]) {
+      for (const key of contextFree) expect(flags.flag(key)!.decide(resolved.fill(context)), key).toBe(flags.flag(key)!.decision);
+    }
+  });
+
   it("resolves a context once: the caller's attributes win over the fallbacks, even when set to undefined", () => {
     const resolved = new ResolvedContext().fill({ userId: "u-1", organisationId: undefined, sessionId: "s-1", properties: { plan: "pro" } }, "u-scope", "org-scope", "prod", "shop");
     expect({ ...resolved, source: undefined }).toEqual({ userId: "u-1", organisationId: undefined, environment: "prod", appName: "shop", source: undefined });

@@ -26,6 +26,12 @@ export interface CompiledFlag {
   evaluate(context: ResolvedContext): Evaluation;
   /** As evaluate (the same enabled and reason), without choosing a variant: for isEnabled. */
   decide(context: ResolvedContext): Evaluation;
+  /**
+   * What decide returns for every context, when no attribute can change it (always-on, off here, or
+   * a first rule with no constraints, segments or partial rollout, and no dependency or opt-out):
+   * callers may answer from it without resolving a context.
+   */
+  readonly decision?: Evaluation;
   /** One of this flag's variants in this environment, by name (to force it for one invocation). */
   variantNamed(name: string): VariantResult | undefined;
 }
@@ -69,7 +75,7 @@ export class FlagEvaluator {
     } catch (error) {
       // A malformed document (e.g. from a newer service) breaks only its own flag.
       const broken: Evaluation = { enabled: false, reason: "ERROR", errorCode: "PARSE_ERROR", errorMessage: `flag ${document.key} could not be read: ${(error as Error).message}` };
-      return { key: document.key, lifecycle: document.lifecycle, exposures: false, dependencies: [], evaluate: () => broken, decide: () => broken, variantNamed: () => undefined };
+      return { key: document.key, lifecycle: document.lifecycle, exposures: false, dependencies: [], evaluate: () => broken, decide: () => broken, decision: broken, variantNamed: () => undefined };
     }
   }
 }
@@ -106,10 +112,10 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
   const { key, lifecycle } = document;
   const dependencies = document.dependencies ?? [];
   const base = { key, lifecycle, exposures: document.exposures === true, dependencies };
-  if (lifecycle === "always-on") return { ...base, evaluate: () => OUTCOMES.alwaysOn, decide: () => OUTCOMES.alwaysOn, variantNamed: () => undefined };
+  if (lifecycle === "always-on") return { ...base, evaluate: () => OUTCOMES.alwaysOn, decide: () => OUTCOMES.alwaysOn, decision: OUTCOMES.alwaysOn, variantNamed: () => undefined };
   if (lifecycle !== "off-by-default" && lifecycle !== "on-by-default") throw new Error(`unknown lifecycle stage ${String(lifecycle)}`);
   const config = document.environments[environment];
-  if (!config?.enabled) return { ...base, evaluate: () => OUTCOMES.disabled, decide: () => OUTCOMES.disabled, variantNamed: () => undefined };
+  if (!config?.enabled) return { ...base, evaluate: () => OUTCOMES.disabled, decide: () => OUTCOMES.disabled, decision: OUTCOMES.disabled, variantNamed: () => undefined };
 
   const optOuts = config.optOut.map((optOut) => compileMatcher(optOut, segments));
   const rules: CompiledRule[] = config.rules.map((rule) => ({
@@ -126,9 +132,11 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
           for (const dependency of dependencies) if (!dependencyMet(dependency, context, lookup)) return false;
           return true;
         };
+  const decision = contextFreeDecision(dependencies, optOuts, rules, onByDefault);
 
   return {
     ...base,
+    ...(decision ? { decision } : {}),
     variantNamed: (name) => variants?.byName(name) ?? rules.map((rule) => rule.variants?.byName(name)).find((found) => found !== undefined),
     evaluate(context) {
       if (!dependenciesMet(context)) return OUTCOMES.disabled;
@@ -149,6 +157,14 @@ function compileFlag(document: FlagDocument, environment: string, segments: Read
       return onByDefault ? OUTCOMES.defaultOn : OUTCOMES.defaultOff;
     },
   };
+}
+
+/** decide's answer when it reads no attribute: no dependency or opt-out, and the first rule (if any) matches everyone. */
+function contextFreeDecision(dependencies: readonly Dependency[], optOuts: readonly Predicate[], rules: readonly CompiledRule[], onByDefault: boolean): Evaluation | undefined {
+  if (dependencies.length > 0 || optOuts.length > 0) return undefined;
+  const first = rules[0];
+  if (!first) return onByDefault ? OUTCOMES.defaultOn : OUTCOMES.defaultOff;
+  return first.matches === ALWAYS ? first.outcome : undefined;
 }
 
 /** Unleash's parent check: the parent exists, has no parents itself, and is on (with one of the variants) or off as asked. */

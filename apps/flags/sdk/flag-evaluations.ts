@@ -39,6 +39,7 @@ export interface FlagEvaluationsOptions {
 type ForcedEvaluation = Evaluation & { readonly forced: true };
 const FORCED_ON: ForcedEvaluation = { enabled: true, reason: "TARGETING_MATCH", forced: true };
 const FORCED_OFF: ForcedEvaluation = { enabled: false, reason: "TARGETING_MATCH", forced: true };
+const ALWAYS_ON_WARNING = "flags: this flag is always-on: remove its check from the code, then delete the flag";
 const NOT_READY: Evaluation = { enabled: false, reason: "ERROR", errorCode: "PROVIDER_NOT_READY", errorMessage: "no flag set loaded yet: await ready()" };
 
 export class FlagEvaluations {
@@ -70,13 +71,17 @@ export class FlagEvaluations {
       const forced = this.forced(flag, toggle);
       if (forced) return forced;
     }
+    const recording = flag.exposures && this.options.recorder !== undefined;
+    if (!withVariant && !recording && flag.decision) {
+      if (flag.lifecycle === "always-on") this.warnOnce(key, ALWAYS_ON_WARNING);
+      return flag.decision; // no attribute can change it: the context need not be resolved
+    }
     const actor = scope?.actor;
     const user = actor?.type === "user" ? (actor.onBehalfOf ?? actor.id) : undefined;
     // The caller's attributes win over the invocation's user and tenant, and those over the SDK's environment and appName.
     const full = this.resolved.fill(context, user, scope?.tenant, environment, this.appName);
-    const recording = flag.exposures && this.options.recorder !== undefined;
     const evaluation = withVariant || recording ? flag.evaluate(full) : flag.decide(full);
-    if (flag.lifecycle === "always-on") this.warnOnce(key, "flags: this flag is always-on: remove its check from the code, then delete the flag");
+    if (flag.lifecycle === "always-on") this.warnOnce(key, ALWAYS_ON_WARNING);
     if (recording && evaluation.reason !== "ERROR") this.recordExposure(flag, full, evaluation);
     return evaluation;
   }
