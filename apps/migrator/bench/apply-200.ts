@@ -66,6 +66,9 @@ async function countRows(url: string, sql: string): Promise<number> {
   }
 }
 
+const NODE_PG_MIGRATE_DEFAULT = "node-pg-migrate (default: one transaction)";
+const FLOOR = "floor: the SQL as one query, bare pg";
+
 type Contender = { name: string; apply: (url: string) => Promise<void>; applied: (url: string) => Promise<number> };
 
 async function main(): Promise<void> {
@@ -91,10 +94,10 @@ async function main(): Promise<void> {
       apply: async (url) => void (await migrate({ databaseUrl: url, directory: folders.armature, phase: "pre" })),
       applied: (url) => countRows(url, "SELECT count(*) AS n FROM armature_migrator.history"),
     },
-    { name: "node-pg-migrate (default: one transaction)", apply: nodePgMigrate(true), applied: (url) => countRows(url, "SELECT count(*) AS n FROM pgmigrations") },
+    { name: NODE_PG_MIGRATE_DEFAULT, apply: nodePgMigrate(true), applied: (url) => countRows(url, "SELECT count(*) AS n FROM pgmigrations") },
     { name: "node-pg-migrate (a transaction per migration)", apply: nodePgMigrate(false), applied: (url) => countRows(url, "SELECT count(*) AS n FROM pgmigrations") },
     {
-      name: "floor: the SQL as one query, bare pg",
+      name: FLOOR,
       apply: async (url) => {
         const client = new pg.Client({ connectionString: url });
         await client.connect();
@@ -141,6 +144,10 @@ async function main(): Promise<void> {
           : `  armature/this: median ${(median(ours) / median(theirs)).toFixed(2)}, best ${(best(ours) / best(theirs)).toFixed(2)} (below 1: armature faster)`;
       console.log(`  ${contender.name.padEnd(48)} ${median(theirs).toFixed(0).padStart(6)} ms ${best(theirs).toFixed(0).padStart(6)} ms${ratio}`);
     }
+    // The floor sends the SQL and nothing else: no runner's ratio against node-pg-migrate can go below this.
+    const floor = timings.get(FLOOR) ?? [];
+    const nodePgMigrateDefault = timings.get(NODE_PG_MIGRATE_DEFAULT) ?? [];
+    console.log(`\nlowest ratio any runner could reach (floor/node-pg-migrate default): median ${(median(floor) / median(nodePgMigrateDefault)).toFixed(2)}, best ${(best(floor) / best(nodePgMigrateDefault)).toFixed(2)}`);
   } finally {
     await server.stop();
     await rm(root, { recursive: true, force: true });
