@@ -6,8 +6,8 @@ import tseslint from "typescript-eslint";
 
 // Layer rules (docs/architecture.md#layer-rules): config → stacks → components → resources, apps apart.
 // ESLint's own no-restricted-imports matches import specifiers, and every import here is relative,
-// so each rule names the `../` prefixes that climb out of a folder. tools/lint/layer-rules.test.ts
-// lints one wrong import per layer and expects each rule to fire.
+// so each rule names the `../` prefixes that climb out of a folder (for static and dynamic imports).
+// tools/lint/layer-rules.test.ts lints one wrong import per layer, both ways, and expects each rule to fire.
 const WHY = "docs/architecture.md#layer-rules";
 /** Not shipped, so exempt: tests, test support and benchmarks may use tools/test-services. */
 const NOT_SHIPPED = ["**/*.test.ts", "**/testing/**", "apps/*/testing.ts", "apps/*/bench/**"];
@@ -17,10 +17,18 @@ const DEPTHS = Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => depth);
 const filesAt = (root, depth) => `${root}/${"*/".repeat(depth)}*.ts`;
 /** A regex for a relative specifier that leaves a folder from a file `depth` folders inside it. */
 const climbsOut = (depth) => `^(\\.\\./){${depth + 1}}`;
+/**
+ * no-restricted-imports does not look at `import("...")`, so the same regex is matched on dynamic
+ * imports' string literals too (an esquery selector: its regex may hold no "/", hence \x2F).
+ */
+const dynamicImportSelector = (regex) => `ImportExpression > Literal.source[value=/${regex.replaceAll("/", "\\x2F")}/]`;
 const restrict = (files, regex, message, ignores = []) => ({
   files: Array.isArray(files) ? files : [files],
   ignores: [...NOT_SHIPPED, ...ignores],
-  rules: { "no-restricted-imports": ["error", { patterns: [{ regex, message: `${message} (${WHY})` }] }] },
+  rules: {
+    "no-restricted-imports": ["error", { patterns: [{ regex, message: `${message} (${WHY})` }] }],
+    "no-restricted-syntax": ["error", { selector: dynamicImportSelector(regex), message: `${message} (${WHY})` }],
+  },
 });
 
 const layerRules = [

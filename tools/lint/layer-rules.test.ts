@@ -1,6 +1,6 @@
 /**
  * The layer rules of eslint.config.mjs (docs/architecture.md#layer-rules) fire on a wrong import in
- * each layer, and stay quiet on the imports each layer is allowed. Each case lints one in-memory file
+ * each layer, static or dynamic (`import()`), and stay quiet on the imports each layer is allowed. Each case lints one in-memory file
  * at a path inside the layer with the repository's real ESLint config (type-aware rules switched off:
  * the file exists only in memory, so the TypeScript project cannot hold it).
  */
@@ -10,18 +10,24 @@ import tseslint from "typescript-eslint";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const RULE = "no-restricted-imports";
+const RULES = new Set(["no-restricted-imports", "no-restricted-syntax"]);
 
 let eslint: ESLint;
 beforeAll(() => {
-  eslint = new ESLint({ cwd: ROOT, overrideConfig: tseslint.configs.disableTypeChecked, ruleFilter: ({ ruleId }) => ruleId === RULE });
+  eslint = new ESLint({ cwd: ROOT, overrideConfig: tseslint.configs.disableTypeChecked, ruleFilter: ({ ruleId }) => RULES.has(ruleId) });
 });
 
-/** The layer-rule messages ESLint reports for `import ... from "<specifier>"` in the file at `file`. */
-async function layerErrors(file: string, specifier: string): Promise<string[]> {
-  const [result] = await eslint.lintText(`import { probe } from "${specifier}";\nexport const used = probe;\n`, { filePath: path.join(ROOT, file) });
+const importForms = {
+  static: (specifier: string) => `import { probe } from "${specifier}";\nexport const used = probe;\n`,
+  dynamic: (specifier: string) => `export const used = async () => (await import("${specifier}")).probe;\n`,
+};
+
+/** The layer-rule messages ESLint reports for importing `specifier` (statically or with import()) in the file at `file`. */
+async function layerErrors(file: string, specifier: string, form: keyof typeof importForms): Promise<string[]> {
+  const [result] = await eslint.lintText(importForms[form](specifier), { filePath: path.join(ROOT, file) });
   expect(result, `ESLint linted ${file}`).toBeDefined();
-  return result!.messages.filter((message) => message.ruleId === RULE).map((message) => message.message);
+  expect(result!.messages.filter((message) => message.fatal)).toEqual([]);
+  return result!.messages.filter((message) => RULES.has(message.ruleId ?? "")).map((message) => message.message);
 }
 
 // [layer, file inside it, import that crosses a layer]
@@ -67,14 +73,14 @@ const allowed: readonly (readonly [string, string, string])[] = [
   ["an app benchmark: the test services", "apps/flags/bench/probe.ts", "../../../tools/test-services/postgres"],
 ];
 
-describe("layer rules (eslint.config.mjs)", () => {
+describe.each(["static", "dynamic"] as const)("layer rules (eslint.config.mjs), %s imports", (form) => {
   it.each(wrong)("%s: %s importing %s is an error that cites the rules", async (_layer, file, specifier) => {
-    const errors = await layerErrors(file, specifier);
+    const errors = await layerErrors(file, specifier, form);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toContain("docs/architecture.md#layer-rules");
   });
 
   it.each(allowed)("%s: %s may import %s", async (_what, file, specifier) => {
-    expect(await layerErrors(file, specifier)).toEqual([]);
+    expect(await layerErrors(file, specifier, form)).toEqual([]);
   });
 });
