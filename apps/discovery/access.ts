@@ -8,7 +8,9 @@ import type { AccessRequest } from "../kit/index";
 
 const nameOf = (request: FastifyRequest) => (request.params as { name: string }).name;
 
-export const readRegistration = (request: FastifyRequest): AccessRequest => ({ action: "read", resource: { kind: "registration", name: nameOf(request) } });
+/** Reading one registration (the lookup's fast read asks the same, by name). */
+export const registrationRead = (name: string): AccessRequest => ({ action: "read", resource: { kind: "registration", name } });
+export const readRegistration = (request: FastifyRequest): AccessRequest => registrationRead(nameOf(request));
 export const changeRegistration = (request: FastifyRequest): AccessRequest => ({ action: "registration.change", resource: { kind: "registration", name: nameOf(request) } });
 export const reportHealth = (request: FastifyRequest): AccessRequest => ({ action: "registration.report-health", resource: { kind: "registration", name: nameOf(request) } });
 export const createOverride = (request: FastifyRequest): AccessRequest => ({

@@ -4,7 +4,9 @@ import { CHANGES_CHANNEL, changeMessage, followChanges } from "./change-feed";
 import { type DiscoveryConfig, discoveryConfigSchema } from "./config";
 import { RegistryCache } from "./registry-cache";
 import { RegistryStore } from "./registry-store";
-import { registerRegistryRoutes } from "./routes";
+import { registrationRead } from "./access";
+import { JSON_CONTENT_TYPE, LOOKUP_ROUTE, registerRegistryRoutes } from "./routes";
+import { serviceNameSchema } from "./service-document";
 
 export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): void {
   const { config } = kit;
@@ -33,6 +35,14 @@ export function setupDiscovery(kit: ServiceKit<KitConfig & DiscoveryConfig>): vo
         // The change is committed; clients still see it when their cache entry's TTL runs out.
         (error) => log().warn({ err: error, service }, "could not push a registry change; clients pick it up at their next refresh"),
       ),
+  });
+  // Cached lookups are answered before Fastify (kit fast-read.ts); misses and everything unusual take the route.
+  kit.fastRead({
+    route: LOOKUP_ROUTE,
+    accepts: (name) => serviceNameSchema.safeParse(name).success,
+    access: registrationRead,
+    body: (name) => cache.cachedBody(name),
+    contentType: JSON_CONTENT_TYPE,
   });
 }
 

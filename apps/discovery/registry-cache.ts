@@ -37,6 +37,12 @@ export class RegistryCache {
     return entry instanceof Promise ? entry.then((loaded) => bodyOf(loaded)) : bodyOf(entry);
   }
 
+  /** The body when a fresh entry holds it now; undefined otherwise (without loading anything). */
+  cachedBody(name: string): Buffer | undefined {
+    const entry = this.entries.get(name);
+    return entry && Date.now() - entry.fetchedAt < this.ttlMs ? bodyOf(entry) : undefined;
+  }
+
   set(name: string, document: ServiceDocument | undefined): void {
     this.entries.set(name, { document, fetchedAt: Date.now() });
   }

@@ -28,7 +28,9 @@ export interface RegistryRoutesDeps {
 const nameParams = z.strictObject({ name: serviceNameSchema });
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
 const tags = ["registry"];
-const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+/** The lookup every SDK refresh and health probe makes (discovery-service.ts serves its cache hits as a fast read). */
+export const LOOKUP_ROUTE = "/v1/services/:name";
 
 /** A document's bytes as the lookup's 200, or its 404. */
 function sendDocument(reply: FastifyReply, name: string, body: Buffer | undefined): void {
@@ -48,7 +50,7 @@ export function registerRegistryRoutes(app: App, deps: RegistryRoutesDeps): void
   }));
 
   app.get(
-    "/v1/services/:name",
+    LOOKUP_ROUTE,
     { config: { authorisation: access.readRegistration }, schema: { tags, summary: "One service: endpoints, version, settings, health and live overrides.", params: nameParams, response: { 200: serviceDocumentSchema, ...errors } } },
     (request, reply) => {
       // Served from memory as bytes serialized once per change (checked against the response schema

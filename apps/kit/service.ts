@@ -18,6 +18,7 @@ import { createCallerVerifier } from "./caller-authentication";
 import { callerTokenFromFile } from "./caller-token-file";
 import { type KitConfig, kitConfigSchema, parseConfig } from "./config";
 import { createKafka, createPostgresPool, createRedis } from "./dependencies";
+import { type FastRead, FastReads, serveFastReadsFirst } from "./fast-read";
 import { kafkaCheck, postgresCheck, redisCheck } from "./health/dependency-checks";
 import { type HealthCheck, runChecks } from "./health/health-check";
 import type { HealthState } from "./health/health-routes";
@@ -58,6 +59,11 @@ export interface ServiceKit<C> {
   /** An HTTP client that forwards the invocation context, behind a circuit breaker. */
   http(options: HttpClientOptions): HttpClient;
   addCheck(check: HealthCheck): void;
+  /**
+   * Serves a registered GET route's plain happy path (cached bytes, allowed, nothing unusual about
+   * the request) from the request listener, before Fastify; the route answers everything else (fast-read.ts).
+   */
+  fastRead(read: FastRead): void;
   /**
    * Runs `fn` as a new invocation that did not arrive as an HTTP request (a job run, a consumed
    * message): a span (a child of `options.parent`, e.g. the trigger's span, when given), a context
@@ -169,6 +175,25 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   await app.register(metricsPlugin, { metrics });
   await app.register(healthPlugin, { state: health, meta: { serviceId: options.name, version: config.SERVICE_VERSION } });
 
+  // Closing: Fastify's path answers 503 from now on (return503OnClosing), so fast reads step aside.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  const fastReads = new FastReads({
+    logger,
+    tracer: tracing.tracer,
+    verifyCaller,
+    ...(options.benchmarkWithoutAuthorisation ? {} : { authorisation }),
+    requestDuration: metrics.requestDuration,
+    shedding: () => health.draining || closing,
+  });
+  app.addHook("onReady", (done) => {
+    const unrouted = fastReads.routes.filter((url) => !app.hasRoute({ method: "GET", url }));
+    done(unrouted.length > 0 ? new Error(`fast reads need their GET routes registered too: ${unrouted.join(", ")}`) : undefined);
+  });
+
   const scopeFor = invocationScopes({ logger, tracer: tracing.tracer, verifyCaller });
   const timeoutMs = config.HEALTH_CHECK_TIMEOUT_MS;
   const observe = { logger, registry: metrics.registry };
@@ -199,6 +224,10 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
     http: (httpOptions) =>
       createHttpClient({ ...(callerToken ? { callerToken } : {}), ...(config.CALLER_TOKEN_HOSTS ? { callerTokenHosts: config.CALLER_TOKEN_HOSTS.split(",") } : {}), ...httpOptions }, observe),
     addCheck: (check) => void health.checks.push(check),
+    fastRead(read) {
+      fastReads.add(read);
+      if (fastReads.routes.length === 1) serveFastReadsFirst(app.server, fastReads);
+    },
     async invoke(name, received, fn, invokeOptions = {}) {
       const parent = invokeOptions.parent
         ? trace.setSpanContext(ROOT_CONTEXT, { ...invokeOptions.parent, traceFlags: TraceFlags.SAMPLED, isRemote: true })

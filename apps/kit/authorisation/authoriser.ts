@@ -79,8 +79,8 @@ export class CompiledRules {
     if (parsed.type === "failure") throw new AuthorisationRulesError(`policies: ${parsed.errors.map((error) => error.message).join("; ")}`);
   }
 
-  /** Every request must be allowed; the decision lists each check. */
-  decide(context: InvocationContext | undefined, requests: readonly AccessRequest[]): AuthorisationDecision {
+  /** Every request must be allowed; the decision lists each check. Only the context's actor counts. */
+  decide(context: Pick<InvocationContext, "actor"> | undefined, requests: readonly AccessRequest[]): AuthorisationDecision {
     const principal = this.model.principal(context);
     if (requests.length !== 1) return decisionOf(principal, requests.map((request) => this.check(principal, request)));
     // One request, the common case: its decision is made once per remembered check (which is per caller and request).

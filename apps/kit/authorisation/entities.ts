@@ -59,7 +59,7 @@ export class AuthorisationModel {
   private readonly principals = new Map<string, Principal>();
 
   /** The caller as Cedar sees it, from the invocation's (verified or, without CALLER_TOKEN_ISSUERS, asserted) actor. */
-  principal(context: InvocationContext | undefined): Principal {
+  principal(context: Pick<InvocationContext, "actor"> | undefined): Principal {
     const actor = context?.actor;
     const key = actor ? `${actor.type}:${actor.id}:${actor.onBehalfOf ?? ""}` : "";
     let principal = this.principals.get(key);
