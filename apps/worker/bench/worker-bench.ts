@@ -105,7 +105,8 @@ async function main(): Promise<void> {
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(BARE_SCHEMA);
-  const reset = () => db.query("truncate armature_worker.runs cascade; truncate bench_bare");
+  // The latency triggers reuse their invocation id and tags every round: their idempotency records go too.
+  const reset = () => db.query("truncate armature_worker.runs cascade; truncate idempotent_commands; truncate bench_bare");
 
   const bundle = bundleApp("worker");
   const children: ChildProcess[] = [];

@@ -51,6 +51,8 @@ export interface ClaimedRun {
   readonly createdAt: Date;
   readonly runAfter: Date;
   readonly claimedAt: Date;
+  /** What the claim changed, restored when the run is released unstarted (release()). */
+  readonly prior: { readonly state: "queued" | "retrying"; readonly startedAt: Date | null };
 }
 
 /** What an agent holds while a run executes: enough to renew and finish it. */
@@ -117,7 +119,36 @@ export interface FinishRequest {
  * work and commit). They are named: node-postgres prepares them once per connection, so Postgres
  * plans them once.
  */
-const CLAIM = { name: "armature_worker_claim_runs", text: "select * from armature_worker.claim_runs($1::text[], $2, $3::int, $4::int)" };
+const CLAIM = { name: "armature_worker_claim_runs_ahead", text: "select * from armature_worker.claim_runs_ahead($1::text[], $2, $3::int, $4::int)" };
+/**
+ * Gives back claimed runs that never started (claim-loop.ts claims ahead of its free slots): the run
+ * gets back the state and started_at it had before the claim (a run freshly queued again only if no
+ * other run of its job and parameters was queued meanwhile: runs_one_queued; else it waits as
+ * retrying, due now), the claim's attempt is taken back and its row removed, and agents are woken.
+ */
+const RELEASE = {
+  name: "armature_worker_release_runs",
+  text: `
+    with input as (
+      select * from unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::text[], $5::timestamptz[]) as u(id, token, attempt_id, state, started_at)
+    ), released as (
+      update armature_worker.runs r set
+        state = case when i.state = 'queued' and $6::boolean and not exists (
+            select 1 from armature_worker.runs q where q.job_id = r.job_id and q.params_key = r.params_key and q.state = 'queued')
+          then 'queued' else 'retrying' end,
+        attempts = r.attempts - 1, started_at = i.started_at,
+        lease_owner = null, lease_token = null, lease_expires_at = null, updated_at = clock_timestamp()
+      from input i
+      where r.id = i.id and r.lease_token = i.token and r.state = 'running'
+      returning r.id, r.job_id, i.attempt_id
+    ), removed as (
+      delete from armature_worker.attempts a using released where a.id = released.attempt_id and a.run_id = released.id and a.ended_at is null
+      returning a.id
+    ), wake as (
+      select pg_notify('${WAKE_CHANNEL}', job_id) from (select distinct job_id from released) j
+    )
+    select id, (select count(*) from removed)::int as removed, (select count(*) from wake)::int as woken from released`,
+};
 const FINISH = {
   name: "armature_worker_finish_runs",
   text: `
@@ -204,7 +235,7 @@ export class RunQueue {
   /**
    * Claims up to `limit` of the oldest due runs of `jobIds` whose job and parameters are not running
    * anywhere, leases them to `agent` for `leaseMs` and opens their attempts, in one statement
-   * (armature_worker.claim_runs, migration 0002). Empty when there is none. When another agent won
+   * (armature_worker.claim_runs_ahead, migration 0004: claim_runs of 0002, plus what release() restores). Empty when there is none. When another agent won
    * a race for the same job and parameters, the unique index refuses the whole claim: claiming again
    * then skips that run (its job and parameters are running now).
    */
@@ -217,6 +248,31 @@ export class RunQueue {
         if ((error as { code?: string }).code !== "23505") throw error;
         if (tries === 3) return [];
       }
+    }
+  }
+
+  /**
+   * Releases claimed runs that never started (see RELEASE): other agents (or this one) claim them
+   * again at once. Returns the run ids it released: any other had lost its lease.
+   */
+  async release(runs: readonly ClaimedRun[]): Promise<Set<string>> {
+    if (runs.length === 0) return new Set();
+    const values = (queuedAgain: boolean) => [
+      runs.map((run) => run.id),
+      runs.map((run) => run.leaseToken),
+      runs.map((run) => run.attemptId),
+      runs.map((run) => run.prior.state),
+      runs.map((run) => run.prior.startedAt),
+      queuedAgain,
+    ];
+    try {
+      const { rows } = await this.pool.query<{ id: string }>({ ...RELEASE, values: values(true) });
+      return new Set(rows.map((row) => row.id));
+    } catch (error) {
+      // A trigger queued a run of the same job and parameters in between: ours waits as retrying.
+      if ((error as { code?: string }).code !== "23505") throw error;
+      const { rows } = await this.pool.query<{ id: string }>({ ...RELEASE, values: values(false) });
+      return new Set(rows.map((row) => row.id));
     }
   }
 
@@ -377,6 +433,8 @@ interface ClaimedRow {
   created_at: Date;
   run_after: Date;
   claimed_at: Date;
+  prior_state: ClaimedRun["prior"]["state"];
+  prior_started_at: Date | null;
 }
 
 function toClaimedRun(row: ClaimedRow): ClaimedRun {
@@ -393,5 +451,6 @@ function toClaimedRun(row: ClaimedRow): ClaimedRun {
     createdAt: row.created_at,
     runAfter: row.run_after,
     claimedAt: row.claimed_at,
+    prior: { state: row.prior_state, startedAt: row.prior_started_at },
   };
 }
