@@ -1,6 +1,7 @@
 /** Fast reads (fast-read.ts): which routes may have one, and that the route itself must exist. */
 import { describe, expect, it } from "vitest";
-import { trace } from "@opentelemetry/api";
+import { SpanKind, trace } from "@opentelemetry/api";
+import { InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
 import { type FastRead, FastReads } from "./fast-read";
 import { createMetrics } from "./metrics";
 import { createLogger } from "./logger";
@@ -87,6 +88,36 @@ describe("fast read bodies", () => {
           expect(Buffer.from(await response.arrayBuffer()).equals(body), id).toBe(true);
         }
       }
+    } finally {
+      await service.shutdown();
+    }
+  });
+});
+
+describe("fast read spans", () => {
+  it("exports the route's server span, in the caller's trace, when spans are recorded", async () => {
+    const spans = new InMemorySpanExporter();
+    const service = await createService({
+      name: "fast-read-test",
+      env: { LOG_LEVEL: "error", HOST: "127.0.0.1", PORT: "0" },
+      logDestination: discardLogs(),
+      spanExporter: spans,
+      setup(kit) {
+        kit.app.get("/v1/things/:id", () => ({ from: "the route" }));
+        kit.fastRead(read("/v1/things/:id"));
+      },
+    });
+    const base = await service.listen();
+    try {
+      const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+      const response = await fetch(`${base}/v1/things/one`, { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+      expect(await response.text()).toBe("{}"); // served by the fast read
+      const served = spans.getFinishedSpans().filter((span) => span.name === "GET /v1/things/:id");
+      expect(served).toHaveLength(1);
+      expect(served[0]!.kind).toBe(SpanKind.SERVER);
+      expect(served[0]!.spanContext().traceId).toBe(traceId);
+      expect(served[0]!.parentSpanContext?.spanId).toBe("00f067aa0ba902b7");
+      expect(served[0]!.attributes).toMatchObject({ "http.request.method": "GET", "http.route": "/v1/things/:id", "http.response.status_code": 200 });
     } finally {
       await service.shutdown();
     }

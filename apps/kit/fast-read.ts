@@ -37,7 +37,11 @@ export interface FastRead {
 
 export interface FastReadOptions {
   readonly logger: Logger;
-  readonly tracer: Tracer;
+  /**
+   * Given when spans are recorded (exported). Without it a fast read starts no span: an unrecorded
+   * span only carries ids to log lines and downstream calls, and a fast read makes neither.
+   */
+  readonly tracer?: Tracer;
   readonly verifyCaller?: CallerVerifier;
   /** Undefined when the service runs without the authorisation step (benchmarks only). */
   readonly authorisation?: AuthorisationSource;
@@ -98,11 +102,11 @@ export class FastReads {
     const { tracer } = this.options;
     const route = served.read.route;
     // The span, the invocation id header and the metric, as the invocation and metrics plugins make them.
-    const span = tracer.startSpan(served.spanName, { kind: SpanKind.SERVER, attributes: { "http.request.method": "GET", "http.route": route } }, propagation.extract(ROOT_CONTEXT, request.headers));
+    const span = tracer?.startSpan(served.spanName, { kind: SpanKind.SERVER, attributes: { "http.request.method": "GET", "http.route": route } }, propagation.extract(ROOT_CONTEXT, request.headers));
     response.writeHead(200, { [INVOCATION_ID_HEADER]: randomUUID(), "content-type": served.read.contentType, "content-length": String(body.length) });
     response.end(this.texts.get(body) ?? this.textOf(body));
-    span.setAttribute("http.response.status_code", 200);
-    span.end();
+    span?.setAttribute("http.response.status_code", 200);
+    span?.end();
     served.observe((performance.now() - started) / 1000);
     return true;
   }

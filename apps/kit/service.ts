@@ -183,7 +183,7 @@ export async function createService<S extends z.ZodObject>(options: ServiceOptio
   });
   const fastReads = new FastReads({
     logger,
-    tracer: tracing.tracer,
+    ...(tracing.recording ? { tracer: tracing.tracer } : {}),
     verifyCaller,
     ...(options.benchmarkWithoutAuthorisation ? {} : { authorisation }),
     requestDuration: metrics.requestDuration,

@@ -20,6 +20,8 @@ export interface TracingOptions {
 
 export interface Tracing {
   readonly tracer: Tracer;
+  /** Whether spans go anywhere (an exporter); otherwise a span only carries ids to logs and downstream calls. */
+  readonly recording: boolean;
   shutdown(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export function createTracing(options: TracingOptions): Tracing {
   // With nothing to receive spans, recording them is wasted work on every request: trace and span
   // ids are still made and propagated, exactly as the SDK's default sampler would flag them.
   const tracer = spanProcessors.length > 0 ? provider.getTracer(options.service, options.version) : new PropagatingTracer();
-  return { tracer, shutdown: () => provider.shutdown() };
+  return { tracer, recording: spanProcessors.length > 0, shutdown: () => provider.shutdown() };
 }
 
 /** A tracer whose spans only carry ids (trace, span, flags) to log lines and downstream calls. */
