@@ -6,9 +6,10 @@
  * baseline per tenant, and the ratio of that marginal CPU cost to the first size of at least 50
  * tenants (1.0 is linear; above 1, each tenant costs more the more there are). Wall time depends
  * on what else the machine runs; CPU time (the child's user + system) is the steadier figure.
- * Figures are printed, never asserted.
+ * Figures are printed, never asserted. The plans run with the plan's V8 flags (node-flags.ts);
+ * --v8-defaults measures them without, for the A/B of those flags.
  *
- *   npm run bench:plan [-- --sizes 10,100,300,1000 --runs 1]
+ *   npm run bench:plan [-- --sizes 10,100,300,1000 --runs 1 --v8-defaults]
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { REPOSITORY_ROOT } from "../../repository-root";
+import { PLAN_NODE_FLAGS } from "../node-flags";
 import { BASE_STACK_FILE, scaledStackConfig, tenantCount } from "./scaled-config";
 
 const CLI = path.join(REPOSITORY_ROOT, "tools/plan/cli.ts");
@@ -31,14 +33,14 @@ interface Measurement {
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`bench:plan: ${problem}; usage: npm run bench:plan [-- --sizes 10,100,300,1000 --runs 1]\n`);
+  process.stderr.write(`bench:plan: ${problem}; usage: npm run bench:plan [-- --sizes 10,100,300,1000 --runs 1 --v8-defaults]\n`);
   process.exit(2);
 }
 
-function parseOptions(): { sizes: number[]; runs: number } {
+function parseOptions(): { sizes: number[]; runs: number; nodeFlags: readonly string[] } {
   let values;
   try {
-    ({ values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,300,1000" }, runs: { type: "string", default: "1" } }, strict: true }));
+    ({ values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,300,1000" }, runs: { type: "string", default: "1" }, "v8-defaults": { type: "boolean", default: false } }, strict: true }));
   } catch (error) {
     usage((error as Error).message.split(/\.\s/)[0]!);
   }
@@ -46,17 +48,17 @@ function parseOptions(): { sizes: number[]; runs: number } {
   if (sizes.some((size) => !Number.isInteger(size) || size < 1)) usage(`--sizes: found "${values.sizes}", expected whole numbers of at least 1, comma-separated`);
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) usage(`--runs: found "${values.runs}", expected a whole number of at least 1`);
-  return { sizes, runs };
+  return { sizes, runs, nodeFlags: values["v8-defaults"] ? [] : PLAN_NODE_FLAGS };
 }
 
 /** Runs `npm run plan -- dev --config-file <file>` in a child process and measures it. */
-async function measurePlan(configFile: string, tenants: number, workDir: string): Promise<Measurement> {
+async function measurePlan(configFile: string, tenants: number, workDir: string, nodeFlags: readonly string[]): Promise<Measurement> {
   const usageFile = path.join(workDir, `usage-${tenants}.json`);
   const started = performance.now();
   const stdout = await new Promise<string>((resolve, reject) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", "--import", REPORT_USAGE, CLI, "dev", "--config-file", configFile],
+      [...nodeFlags, "--import", "tsx", "--import", REPORT_USAGE, CLI, "dev", "--config-file", configFile],
       { cwd: REPOSITORY_ROOT, env: { ...process.env, ARMATURE_PLAN_USAGE_FILE: usageFile }, maxBuffer: 1024 * 1024 * 1024 },
       (error, out, stderr) => (error ? reject(new Error(`the plan of ${tenants} tenant(s) failed (${error.code ?? error.signal}): ${stderr.trim().split("\n")[0]}`)) : resolve(out)),
     );
@@ -72,19 +74,19 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const megabytes = (mb: number) => `${Math.round(mb)} MB`;
 
 async function main(): Promise<void> {
-  const { sizes, runs } = parseOptions();
+  const { sizes, runs, nodeFlags } = parseOptions();
   const baseText = readFileSync(BASE_STACK_FILE, "utf8");
   const workDir = mkdtempSync(path.join(tmpdir(), "armature-plan-scale-"));
   try {
     const baseTenants = tenantCount(baseText);
-    process.stdout.write(`Plan scale: Pulumi.dev.yaml with N tenants, one child process per plan (${runs} run(s) each)\n`);
+    process.stdout.write(`Plan scale: Pulumi.dev.yaml with N tenants, one child process per plan (${runs} run(s) each), node ${nodeFlags.length > 0 ? nodeFlags.join(" ") : "with V8's default flags"}\n`);
     for (let run = 1; run <= runs; run++) {
-      const baseline = await measurePlan(BASE_STACK_FILE, baseTenants, workDir);
+      const baseline = await measurePlan(BASE_STACK_FILE, baseTenants, workDir, nodeFlags);
       const rows = [baseline];
       for (const size of sizes) {
         const file = path.join(workDir, `Pulumi.tenants-${size}.yaml`);
         writeFileSync(file, scaledStackConfig(size, baseText));
-        rows.push(await measurePlan(file, size, workDir));
+        rows.push(await measurePlan(file, size, workDir, nodeFlags));
       }
       printRun(run, baseline, rows.slice(1));
     }
