@@ -89,8 +89,9 @@ describe("flags during an outage", () => {
 
     await start();
     const changed = await flagsRequest(base, "PUT", "/v1/flags/outage-flag", { environments: { prod: { enabled: true, rules: [{ rollout: { percentage: 100 } }] } } });
-    await expect.poll(() => [running.version, restarted.version], { timeout: 5000 }).toEqual([changed.version, changed.version]);
-    await expect.poll(() => running.stale || restarted.stale, { timeout: 5000 }).toBe(false);
+    // Each SDK catches up on its own (push, reconnect or poll): wait for all three, the one behind OpenFeature too.
+    await expect.poll(() => [running.version, restarted.version, behindOpenFeature.version], { timeout: 5000 }).toEqual([changed.version, changed.version, changed.version]);
+    await expect.poll(() => running.stale || restarted.stale || behindOpenFeature.stale, { timeout: 5000 }).toBe(false);
     expect(answers(running).every(Boolean)).toBe(true);
     expect(await openFeature.getBooleanDetails("outage-flag", false, { targetingKey: "anyone" })).toMatchObject({ value: true, reason: "TARGETING_MATCH" });
   });
