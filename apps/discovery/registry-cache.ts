@@ -40,7 +40,7 @@ export class RegistryCache {
   /** The body when a fresh entry holds it now; undefined otherwise (without loading anything). */
   cachedBody(name: string): Buffer | undefined {
     const entry = this.entries.get(name);
-    return entry && Date.now() - entry.fetchedAt < this.ttlMs ? bodyOf(entry) : undefined;
+    return entry && this.isFresh(entry) ? bodyOf(entry) : undefined;
   }
 
   set(name: string, document: ServiceDocument | undefined): void {
@@ -67,9 +67,13 @@ export class RegistryCache {
     this.entries.clear();
   }
 
+  private isFresh(entry: Entry): boolean {
+    return Date.now() - entry.fetchedAt < this.ttlMs;
+  }
+
   private entry(name: string): Promise<Entry> | Entry {
     const entry = this.entries.get(name);
-    if (entry && Date.now() - entry.fetchedAt < this.ttlMs) return entry;
+    if (entry && this.isFresh(entry)) return entry;
     let pending = this.loading.get(name);
     if (!pending) {
       pending = this.guard

@@ -67,6 +67,15 @@ export function createCallerVerifier(options: CallerAuthenticationOptions): Call
 }
 
 /**
+ * The received context when caller authentication is on and no token is verified (none sent, or a
+ * bad one): an asserted actor is not believed, so it is dropped.
+ */
+export function withoutAssertedActor(received: WireContext): WireContext {
+  const { actor: _asserted, ...unproven } = received;
+  return unproven;
+}
+
+/**
  * The context a verified caller's request runs with: the caller is the actor; a person it asserts
  * becomes who it acts for. An asserted service is the caller describing itself, and is dropped.
  */

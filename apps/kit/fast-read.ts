@@ -9,15 +9,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { ROOT_CONTEXT, SpanKind, type Tracer, propagation } from "@opentelemetry/api";
+import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Histogram } from "prom-client";
 import type { AccessRequest } from "./authorisation/access-request";
 import type { AuthorisationSource } from "./authorisation/authorisation-source";
-import type { CallerVerifier } from "./caller-authentication";
+import { type CallerVerifier, withoutAssertedActor } from "./caller-authentication";
 import { CONTEXT_HEADER, type WireContext, decodeContextHeader } from "./invocation-context";
 import { invocationLevel } from "./logger";
 import { INVOCATION_ID_HEADER } from "./plugins/invocation-plugin";
+import { endServerSpan, startServerSpan } from "./tracing";
 
 /** A GET route of one trailing parameter ("/v1/services/:name") whose answers can be served from memory. */
 export interface FastRead {
@@ -56,7 +57,6 @@ export const MAX_PARAM_LENGTH = 200;
 interface Served {
   readonly read: FastRead;
   readonly prefix: string;
-  readonly spanName: string;
   readonly observe: (seconds: number) => void;
 }
 
@@ -82,7 +82,7 @@ export class FastReads {
     // One label object for the route's 200s, rather than one per request.
     const child = this.options.requestDuration.labels({ method: "GET", route: read.route, status_code: 200 });
     const observe = (seconds: number) => child.observe(seconds);
-    this.served.push({ read, prefix, spanName: `GET ${read.route}`, observe });
+    this.served.push({ read, prefix, observe });
   }
 
   /** Answers `request` when it is a fast read's plain happy path; false: Fastify must answer it. */
@@ -100,13 +100,11 @@ export class FastReads {
     const body = this.answerable(served.read, param, request);
     if (!body) return false;
     const { tracer } = this.options;
-    const route = served.read.route;
     // The span, the invocation id header and the metric, as the invocation and metrics plugins make them.
-    const span = tracer?.startSpan(served.spanName, { kind: SpanKind.SERVER, attributes: { "http.request.method": "GET", "http.route": route } }, propagation.extract(ROOT_CONTEXT, request.headers));
+    const span = tracer && startServerSpan(tracer, "GET", served.read.route, request.headers);
     response.writeHead(200, { [INVOCATION_ID_HEADER]: randomUUID(), "content-type": served.read.contentType, "content-length": String(body.length) });
     response.end(this.texts.get(body) ?? this.textOf(body));
-    span?.setAttribute("http.response.status_code", 200);
-    span?.end();
+    if (span) endServerSpan(span, 200);
     served.observe((performance.now() - started) / 1000);
     return true;
   }
@@ -130,8 +128,7 @@ export class FastReads {
       if (verifyCaller) {
         // A token to verify takes the route's path; without one, an asserted actor is dropped, as there.
         if (headers.authorization !== undefined) return undefined;
-        const { actor: _asserted, ...unproven } = received;
-        received = unproven;
+        received = withoutAssertedActor(received);
       }
       // The route writes a debug line per request when debug is on (or a toggle lowers the level).
       if (logger.isLevelEnabled("debug") || invocationLevel(received.toggles, logger) !== undefined) return undefined;

@@ -4,7 +4,8 @@
  * Spans are exported over OTLP/HTTP when OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, or to an exporter
  * a test passes in; with neither, spans only carry ids (see PropagatingTracer).
  */
-import { type Context, type Span, type SpanOptions, type Tracer, SpanStatusCode, TraceFlags, context, isSpanContextValid, trace } from "@opentelemetry/api";
+import type { IncomingHttpHeaders } from "node:http";
+import { type Context, ROOT_CONTEXT, type Span, SpanKind, type SpanOptions, type Tracer, SpanStatusCode, TraceFlags, context, isSpanContextValid, propagation, trace } from "@opentelemetry/api";
 import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BatchSpanProcessor, NodeTracerProvider, RandomIdGenerator, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from "@opentelemetry/sdk-trace-node";
@@ -50,6 +51,19 @@ export function createTracing(options: TracingOptions): Tracing {
   // ids are still made and propagated, exactly as the SDK's default sampler would flag them.
   const tracer = spanProcessors.length > 0 ? provider.getTracer(options.service, options.version) : new PropagatingTracer();
   return { tracer, recording: spanProcessors.length > 0, shutdown: () => provider.shutdown() };
+}
+
+/** The server span of one HTTP request, in the caller's trace when its headers carry one (W3C traceparent). */
+export function startServerSpan(tracer: Tracer, method: string, route: string, headers: IncomingHttpHeaders): Span {
+  const parent = propagation.extract(ROOT_CONTEXT, headers);
+  return tracer.startSpan(`${method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "http.route": route } }, parent);
+}
+
+/** Ends a server span with the response's status (a 5xx marks it an error). */
+export function endServerSpan(span: Span, status: number): void {
+  span.setAttribute("http.response.status_code", status);
+  if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
 }
 
 /** A tracer whose spans only carry ids (trace, span, flags) to log lines and downstream calls. */

@@ -6,16 +6,17 @@
  * onResponse ends the span. Wrapped with fastify-plugin: its hooks must apply to every route.
  * https://fastify.dev/docs/latest/Reference/Plugins/#handle-the-scope
  */
-import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type Tracer, context as otelContext, propagation, trace } from "@opentelemetry/api";
+import { type Span, type Tracer, context as otelContext, trace } from "@opentelemetry/api";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import type { Logger } from "pino";
-import { CallerAuthenticationError, type CallerVerifier, withVerifiedActor } from "../caller-authentication";
+import { CallerAuthenticationError, type CallerVerifier, withVerifiedActor, withoutAssertedActor } from "../caller-authentication";
 import { sendProblem } from "../http-errors";
 import type { AuthorisationDecision } from "../authorisation/authoriser";
 import { ContextHeaderError, CONTEXT_HEADER, type InvocationContext, type WireContext, decodeContextHeader, forkContext } from "../invocation-context";
 import { type InvocationScope, withScope } from "../invocation-scope";
 import { DeferredChild, DeferredRequestLogger, invocationLevel } from "../logger";
+import { endServerSpan, startServerSpan } from "../tracing";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -79,9 +80,7 @@ export const invocationPlugin = fastifyPlugin<InvocationOptions>(
 
     // The per-request hooks take callbacks rather than being async: no promise per hook and request.
     app.addHook("onRequest", (request, reply, done) => {
-      const route = request.routeOptions.url ?? "unmatched";
-      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-      const span = tracer.startSpan(`${request.method} ${route}`, { kind: SpanKind.SERVER, attributes: { "http.request.method": request.method, "http.route": route } }, parent);
+      const span = startServerSpan(tracer, request.method, request.routeOptions.url ?? "unmatched", request.headers);
       request.serverSpan = span;
       let received: WireContext;
       try {
@@ -96,7 +95,7 @@ export const invocationPlugin = fastifyPlugin<InvocationOptions>(
         return done();
       }
       // Caller authentication: only a verified token names the actor (an asserted one becomes who it acts for).
-      const { actor: _asserted, ...unproven } = received;
+      const unproven = withoutAssertedActor(received);
       const authorization = request.headers.authorization;
       if (authorization === undefined) {
         begin(request, reply, unproven, span);
@@ -124,13 +123,7 @@ export const invocationPlugin = fastifyPlugin<InvocationOptions>(
     });
 
     app.addHook("onResponse", (request, reply, done) => {
-      const span = request.serverSpan;
-      if (span) {
-        const status = reply.statusCode;
-        span.setAttribute("http.response.status_code", status);
-        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
-      }
+      if (request.serverSpan) endServerSpan(request.serverSpan, reply.statusCode);
       // The level is checked first so that the line (and the request's logger) is made only when it is written.
       const scope = request.invocation;
       if (scope instanceof Invocation ? scope.deferredLogger.isLevelEnabled("debug") : logger.isLevelEnabled("debug")) {
